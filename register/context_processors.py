@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from register import access
+from register.models import Nominal, Role
+
+
+def service(request: HttpRequest) -> dict[str, object]:
+    return {"service_name": settings.SERVICE_NAME, "primary_navigation": primary_navigation(request)}
+
+
+def primary_navigation(request: HttpRequest) -> list[dict[str, object]]:
+    """The sections this user's roles open. Each later app adds its section here."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items: list[tuple[str, str]] = [("Home", "home")]
+    if access.roles_allow(user, Nominal, "view"):  # type: ignore[arg-type]
+        items.append(("Nominals", "nominal-list"))
+    if user.has_role(Role.AUDITOR):  # type: ignore[union-attr]
+        items.append(("Audit", "audit-log"))
+    if user.has_role(Role.ADMINISTRATOR):  # type: ignore[union-attr]
+        items.append(("Staff", "staff-list"))
+    navigation = []
+    for label, name in items:
+        url = reverse(name)
+        current = request.path == url if name == "home" else request.path.startswith(url)
+        navigation.append({"label": label, "url": url, "current": current})
+    return navigation

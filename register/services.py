@@ -1,0 +1,260 @@
+"""Every write to the register. Keyword-only, atomic, and each records who acted and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from collections.abc import Iterable, Sequence
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from register import access
+from register.audit import save_with_history, stamp
+from register.errors import DomainError
+from register.models import Agency, ApiClient, Nominal, Role, StaffUser
+
+
+def _full_clean(instance: object, exclude: Sequence[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude))  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Enter the reason for this change", field="reason")
+    return reason
+
+
+# Agencies -------------------------------------------------------------------
+
+
+@transaction.atomic
+def agency_create(*, actor: StaffUser | None, code: str, name: str, kind: str, reason: str) -> Agency:
+    group, _ = Group.objects.get_or_create(name=f"agency:{code}")
+    agency = Agency(code=code, name=name, kind=kind, group=group)
+    _full_clean(agency, exclude=["group"])
+    if actor is not None:
+        stamp(agency, actor=actor, reason=_require_reason(reason))
+    else:
+        agency._change_reason = _require_reason(reason)  # type: ignore[attr-defined]
+    agency.save()
+    return agency
+
+
+# Staff ----------------------------------------------------------------------
+
+
+def _check_admin_of(actor: StaffUser, agency_id: int) -> None:
+    if not (actor.has_role(Role.ADMINISTRATOR) and actor.agency_id == agency_id):
+        raise DomainError("Only an administrator of the same agency can manage this account")
+
+
+def _clean_roles(roles: Iterable[str]) -> list[str]:
+    roles = sorted(set(roles))
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise DomainError(f"Unknown role: {', '.join(unknown)}", field="roles")
+    return roles
+
+
+@transaction.atomic
+def staff_user_create(
+    *,
+    actor: StaffUser | None,
+    agency: Agency,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    roles: Iterable[str],
+    password: str | None,
+    reason: str,
+) -> StaffUser:
+    """Create a member of staff. `actor=None` only for bootstrap (demo data, first admin)."""
+    if actor is not None:
+        _check_admin_of(actor, agency.pk)
+    user = StaffUser(
+        username=username.strip().lower(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip().lower(),
+        agency=agency,
+        roles=_clean_roles(roles),
+    )
+    _full_clean(user, exclude=["password"])
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError(exc.messages[0], field="password") from exc
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    reason = _require_reason(reason)
+    if actor is not None:
+        stamp(user, actor=actor, reason=reason)
+    else:
+        user._change_reason = reason  # type: ignore[attr-defined]
+    user.save()
+    user.groups.add(agency.group)
+    return user
+
+
+@transaction.atomic
+def staff_user_update(
+    *,
+    actor: StaffUser,
+    user: StaffUser,
+    first_name: str,
+    last_name: str,
+    email: str,
+    roles: Iterable[str],
+    reason: str,
+) -> StaffUser:
+    _check_admin_of(actor, user.agency_id)
+    new_roles = _clean_roles(roles)
+    if user.pk == actor.pk and Role.ADMINISTRATOR not in new_roles:
+        raise DomainError("You cannot remove your own administrator role", field="roles")
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.email, user.roles = email.strip().lower(), new_roles
+    _full_clean(user, exclude=["password"])
+    return save_with_history(user, actor=actor, reason=_require_reason(reason))
+
+
+@transaction.atomic
+def staff_user_set_active(*, actor: StaffUser, user: StaffUser, active: bool, reason: str) -> StaffUser:
+    _check_admin_of(actor, user.agency_id)
+    if user.pk == actor.pk and not active:
+        raise DomainError("You cannot deactivate your own account")
+    user.is_active = active
+    return save_with_history(user, actor=actor, reason=_require_reason(reason))
+
+
+def staff_deactivate_dormant(*, actor: StaffUser, now: dt.datetime | None = None, days: int) -> int:
+    """Disable accounts unused for `days` (a person never signed in counts from joining).
+
+    Each account is saved one by one so that history records the actor and
+    reason on every row; the set is small (it is only the newly dormant).
+    """
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    dormant = StaffUser.objects.filter(is_active=True, is_api_client=False).exclude(
+        username=actor.username
+    )
+    dormant = dormant.filter(last_login__lt=cutoff) | dormant.filter(
+        last_login__isnull=True, date_joined__lt=cutoff
+    )
+    count = 0
+    for user in dormant.select_for_update(skip_locked=True):
+        user.is_active = False
+        save_with_history(
+            user, actor=actor, reason=f"Not used for {days} days: disabled automatically"
+        )
+        count += 1
+    return count
+
+
+# API clients ----------------------------------------------------------------
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_client_create(
+    *, actor: StaffUser | None, agency: Agency, name: str, roles: Iterable[str], reason: str
+) -> tuple[ApiClient, str]:
+    """Register a partner system. Returns the client and its token, shown once and never stored."""
+    key_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    user = staff_user_create(
+        actor=actor,
+        agency=agency,
+        username=f"api.{agency.code}.{key_id}",
+        first_name=name[:150],
+        last_name="(API client)",
+        email="",
+        roles=roles,
+        password=None,
+        reason=reason,
+    )
+    StaffUser.objects.filter(pk=user.pk).update(is_api_client=True)
+    user.is_api_client = True
+    client = ApiClient(name=name, user=user, key_id=key_id, secret_hash=hash_secret(secret))
+    _full_clean(client, exclude=["user"])
+    if actor is not None:
+        stamp(client, actor=actor, reason=reason)
+    client.save()
+    return client, f"{key_id}.{secret}"
+
+
+# Nominals (issue 3 grows these) ----------------------------------------------
+
+
+@transaction.atomic
+def nominal_create(
+    *,
+    actor: StaffUser,
+    family_name: str,
+    given_names: str,
+    date_of_birth: dt.date | None,
+    reason: str,
+    nominal_id: uuid.UUID | None = None,
+) -> Nominal:
+    """Add a person, led by the actor's agency. `nominal_id` keeps an id given by an import."""
+    if not access.roles_allow(actor, Nominal, "change"):
+        raise DomainError("Your role cannot create records on the register")
+    nominal = Nominal(
+        id=nominal_id or uuid.uuid4(),
+        family_name=family_name.strip(),
+        given_names=given_names.strip(),
+        date_of_birth=date_of_birth,
+        lead_agency_id=actor.agency_id,
+    )
+    _full_clean(nominal, exclude=["lead_agency"])
+    save_with_history(nominal, actor=actor, reason=_require_reason(reason))
+    _grant(nominal, group_id=actor.agency.group_id, actions=access.GRANTS_FOR_LEAD, actor=actor,
+           reason="Lead agency")
+    return nominal
+
+
+@transaction.atomic
+def nominal_share(*, actor: StaffUser, nominal: Nominal, agency: Agency, reason: str) -> None:
+    """Let another agency see the nominal. The caller fetched `nominal` through the gate."""
+    if not access.roles_allow(actor, Nominal, "share"):
+        raise DomainError("Your role cannot share records")
+    if agency.pk == nominal.lead_agency_id:
+        raise DomainError("The lead agency already has this record", field="agency")
+    _grant(nominal, group_id=agency.group_id, actions=access.GRANTS_FOR_SHARED, actor=actor,
+           reason=_require_reason(reason))
+
+
+def _grant(record: Nominal, *, group_id: int, actions: Sequence[access.Action], actor: StaffUser,
+           reason: str) -> None:
+    for row in access.missing_grant_rows(record, group_id, actions):
+        save_with_history(row, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def nominal_update(
+    *, actor: StaffUser, nominal: Nominal, reason: str, **changes: object
+) -> Nominal:
+    """Change identity fields. The caller fetched `nominal` through the gate with 'change'."""
+    allowed = {"family_name", "given_names", "date_of_birth"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here")
+    for field, value in changes.items():
+        setattr(nominal, field, value.strip() if isinstance(value, str) else value)
+    _full_clean(nominal)
+    return save_with_history(nominal, actor=actor, reason=_require_reason(reason))

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from register.audit import system_actor
+from register.services import staff_deactivate_dormant
+
+
+@shared_task
+def deactivate_dormant_staff() -> int:
+    """Disable accounts nobody has used for DORMANT_ACCOUNT_DAYS; history names the scheduler."""
+    return staff_deactivate_dormant(actor=system_actor(), days=settings.DORMANT_ACCOUNT_DAYS)
