@@ -89,6 +89,10 @@ if os.environ.get("DATABASE_URL"):
 else:
     DATABASES = {"default": embedded.database_settings()}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if TESTING:
+    # Worker threads in the Celery tests must not keep connections that would
+    # stop the test database from being dropped.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "register.StaffUser"
@@ -200,6 +204,8 @@ else:
     CELERY_BROKER_URL = embedded.broker_url()
     CELERY_BROKER_TRANSPORT_OPTIONS = embedded.broker_transport_options()
 CELERY_TIMEZONE = TIME_ZONE
+# Tests use their own queue so a developer's running worker never takes their tasks.
+CELERY_TASK_DEFAULT_QUEUE = "register-test" if TESTING else "celery"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from register import selectors, services
 from register.audit import log_api_reads
 from register.models import Nominal
-from register.api_conventions import check_if_match, etag_for
+from register.api_conventions import RoleGate, check_if_match, etag_for
 from register.serializers import MeOutput, NominalInput, NominalOutput, NominalUpdateInput
 
 PURPOSE_HEADER = OpenApiParameter(
@@ -28,6 +28,8 @@ class MeApi(APIView):
 
 class NominalListApi(generics.GenericAPIView):  # type: ignore[type-arg]
     serializer_class = NominalOutput
+    permission_classes = [RoleGate]
+    gate_model = Nominal
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.nominal_list(user=self.request.user)  # type: ignore[arg-type]
@@ -48,6 +50,9 @@ class NominalListApi(generics.GenericAPIView):  # type: ignore[type-arg]
 
 
 class NominalDetailApi(APIView):
+    permission_classes = [RoleGate]
+    gate_model = Nominal
+
     @extend_schema(parameters=[PURPOSE_HEADER], responses=NominalOutput)
     def get(self, request: Request, nominal_id: str) -> Response:
         nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id)  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from guardian.models import GroupObjectPermissionBase
@@ -53,8 +53,16 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
+class StaffUserManager(UserManager["StaffUser"]):
+    def get_queryset(self) -> models.QuerySet[StaffUser]:
+        # Every page shows, and the access gate uses, the user's agency.
+        return super().get_queryset().select_related("agency")
+
+
 class StaffUser(AbstractUser):
     """A member of staff, or a partner system's API client, acting for one agency."""
+
+    objects = StaffUserManager()  # type: ignore[misc]
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff")
     roles = ArrayField(

@@ -207,8 +207,8 @@ def nominal_create(
     actor: StaffUser,
     family_name: str,
     given_names: str,
-    date_of_birth: dt.date | None,
     reason: str,
+    date_of_birth: dt.date | None = None,
     nominal_id: uuid.UUID | None = None,
 ) -> Nominal:
     """Add a person, led by the actor's agency. `nominal_id` keeps an id given by an import."""

@@ -42,6 +42,12 @@ def _require_role(request: HttpRequest, role: str) -> None:
         raise Http404
 
 
+def _require_roles_for(request: HttpRequest, model: type, action: access.Action) -> None:
+    """A section the user's roles do not open answers 404, like a forbidden record."""
+    if not access.roles_allow(request.user, model, action):  # type: ignore[arg-type]
+        raise Http404
+
+
 def _page(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Any:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
@@ -85,6 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def nominal_list(request: HttpRequest) -> HttpResponse:
+    _require_roles_for(request, Nominal, "view")
     page = _page(request, selectors.nominal_list(user=request.user))  # type: ignore[arg-type]
     log_page_reads(request, page.object_list, "Nominal list viewed")
     return render(request, "register/nominal_list.html", {"page": page})
@@ -107,9 +114,7 @@ def nominal_detail(request: HttpRequest, nominal_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def nominal_create(request: HttpRequest) -> HttpResponse:
-    # Only roles that may change nominals get this page at all.
-    if not access.roles_allow(request.user, Nominal, "change"):  # type: ignore[arg-type]
-        raise Http404
+    _require_roles_for(request, Nominal, "change")
     form = NominalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,0 +1,49 @@
+"""Test data built through the services, so tests exercise the same writes as users."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from register import services
+from register.models import Agency, AgencyKind, Nominal, Role, StaffUser
+
+_seq = itertools.count(1)
+PASSWORD = "correct-horse-battery-7"
+
+
+def agency(code: str | None = None, kind: str = AgencyKind.POLICE_FORCE) -> Agency:
+    n = next(_seq)
+    code = code or f"AG{n}"
+    return services.agency_create(
+        actor=None, code=code, name=f"Agency {code}", kind=kind, reason="Test setup"
+    )
+
+
+def staff(agency: Agency, *roles: str, username: str | None = None) -> StaffUser:
+    n = next(_seq)
+    return services.staff_user_create(
+        actor=None,
+        agency=agency,
+        username=username or f"user{n}",
+        first_name="Test",
+        last_name=f"User{n}",
+        email=f"user{n}@example.gov.uk",
+        roles=roles,
+        password=PASSWORD,
+        reason="Test setup",
+    )
+
+
+def nominal(actor: StaffUser, family_name: str = "Smith", given_names: str = "John",
+            date_of_birth: dt.date | None = dt.date(1980, 1, 1)) -> Nominal:
+    return services.nominal_create(
+        actor=actor,
+        family_name=family_name,
+        given_names=given_names,
+        date_of_birth=date_of_birth,
+        reason="Test setup",
+    )
+
+
+__all__ = ["PASSWORD", "Role", "agency", "nominal", "staff"]
