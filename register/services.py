@@ -140,6 +140,7 @@ def staff_user_set_active(*, actor: StaffUser, user: StaffUser, active: bool, re
     return save_with_history(user, actor=actor, reason=_require_reason(reason))
 
 
+@transaction.atomic
 def staff_deactivate_dormant(*, actor: StaffUser, now: dt.datetime | None = None, days: int) -> int:
     """Disable accounts unused for `days` (a person never signed in counts from joining).
 
@@ -154,7 +155,8 @@ def staff_deactivate_dormant(*, actor: StaffUser, now: dt.datetime | None = None
         last_login__isnull=True, date_joined__lt=cutoff
     )
     count = 0
-    for user in dormant.select_for_update(skip_locked=True):
+    # skip_locked: two workers running this at once each take different rows.
+    for user in dormant.select_for_update(skip_locked=True, of=("self",)):
         user.is_active = False
         save_with_history(
             user, actor=actor, reason=f"Not used for {days} days: disabled automatically"

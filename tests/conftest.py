@@ -1,5 +1,85 @@
+from __future__ import annotations
+
 import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
 
 # Playwright's sync API runs an event loop in the test thread; the Django
 # calls made by live_server fixtures are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url(db: dict[str, object]) -> str:
+    host = str(db.get("HOST") or "")
+    if host.startswith("/"):  # a unix socket directory (the embedded server)
+        host = quote(host, safe="")
+    password = f":{quote(str(db['PASSWORD']))}" if db.get("PASSWORD") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}{port}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """A real `celery worker` process, on the broker the settings name, using the test database."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.proc = proc
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            if " ready." in line:
+                self.ready.set()
+
+    @property
+    def log(self) -> str:
+        return "".join(self.lines)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> Iterator[WorkerProcess]:
+    from django.conf import settings
+
+    env = dict(os.environ)
+    env["DATABASE_URL"] = _database_url(settings.DATABASES["default"])
+    env["REGISTER_TESTING"] = "1"
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+         "--queues", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-mingle", "--without-gossip",
+         "--hostname", f"test-{os.getpid()}@%h", "--loglevel", "INFO"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    worker = WorkerProcess(proc)
+    if not worker.ready.wait(60):
+        proc.kill()
+        pytest.fail(f"Celery worker did not start on {settings.CELERY_BROKER_URL}:\n{worker.log}")
+    yield worker
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1, log: WorkerProcess | None = None):  # type: ignore[no-untyped-def]
+    """Poll until `predicate()` is truthy; return its value or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    worker_log = f"\nWorker log:\n{log.log[-5000:]}" if log else ""
+    pytest.fail(f"Timed out after {timeout}s waiting for {predicate}{worker_log}")
