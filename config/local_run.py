@@ -40,13 +40,32 @@ def main() -> int:
 
     children = [
         subprocess.Popen(  # noqa: S603
-            [str(BIN / "celery"), "-A", "config", "worker", "--beat", "--concurrency", "2",
-             "--loglevel", "INFO", "--schedule", str(ROOT / "var" / "celerybeat-schedule")],
+            [
+                str(BIN / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "--beat",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(ROOT / "var" / "celerybeat-schedule"),
+            ],
             cwd=ROOT,
         ),
         subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{PORT}",
-             "--workers", "2", "--access-logfile", "-"],
+            [
+                str(BIN / "gunicorn"),
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--workers",
+                "2",
+                "--access-logfile",
+                "-",
+            ],
             cwd=ROOT,
         ),
     ]

@@ -87,7 +87,7 @@ TEMPLATES = [
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
-    DATABASES = {"default": embedded.database_settings()}
+    DATABASES = {"default": embedded.database_settings()}  # type: ignore[dict-item]
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if TESTING:
     # Worker threads in the Celery tests must not keep connections that would
@@ -224,9 +224,7 @@ CELERY_BEAT_SCHEDULE = {
 # Staff accounts unused this long are disabled by the scheduler.
 DORMANT_ACCOUNT_DAYS = int(os.environ.get("DORMANT_ACCOUNT_DAYS", "90"))
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register-noreply@localhost")
 
 SERVICE_NAME = "DA and Stalking Perpetrator Register"

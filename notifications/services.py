@@ -14,7 +14,9 @@ HEARTBEAT_KEEP = dt.timedelta(days=2)
 
 
 @transaction.atomic
-def scheduler_heartbeat_record(*, worker: str, now: dt.datetime | None = None) -> SchedulerHeartbeat:
+def scheduler_heartbeat_record(
+    *, worker: str, now: dt.datetime | None = None
+) -> SchedulerHeartbeat:
     now = now or timezone.now()
     beat = SchedulerHeartbeat.objects.create(at=now, worker=worker[:200])
     SchedulerHeartbeat.objects.filter(at__lt=now - HEARTBEAT_KEEP).delete()

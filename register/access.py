@@ -16,13 +16,13 @@ Two tests decide access, both in the database query:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from guardian.utils import get_group_obj_perms_model
+from guardian.utils import get_group_obj_perms_model as _guardian_perm_model
 
 from register.models import Role
 
@@ -53,6 +53,11 @@ GRANTS_FOR_LEAD: tuple[Action, ...] = ("view", "change", "share")
 GRANTS_FOR_SHARED: tuple[Action, ...] = ("view",)
 
 
+def grant_model(model: type[models.Model] | models.Model) -> Any:
+    """guardian's direct foreign-key permission table for a model (typed loosely: it is dynamic)."""
+    return _guardian_perm_model(model)  # type: ignore[arg-type]
+
+
 def model_label(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
@@ -66,13 +71,14 @@ def roles_allow(user: StaffUser, model: type[models.Model], action: Action) -> b
     return user.is_authenticated and user.is_active and any(r in allowed for r in user.roles)
 
 
-def scoped(queryset: models.QuerySet[M], user: StaffUser, action: Action = "view") -> models.QuerySet[M]:
+def scoped(
+    queryset: models.QuerySet[M], user: StaffUser, action: Action = "view"
+) -> models.QuerySet[M]:
     """The part of `queryset` that `user` may `action`. One query, no matter the size."""
     model = queryset.model
     if not roles_allow(user, model, action):
         return queryset.none()
-    perm_model = get_group_obj_perms_model(model)
-    grant = perm_model.objects.filter(
+    grant = grant_model(model).objects.filter(
         content_object=OuterRef("pk"),
         group__agency__id=user.agency_id,
         permission__codename=permission_codename(model, action),
@@ -87,17 +93,18 @@ def get_for_user(
     """The record, or Http404 whether it is missing or forbidden (they must look the same)."""
     try:
         return scoped(queryset, user, action).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, ValidationError) as exc:
+    except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
         # ValidationError / ValueError: a malformed UUID is just another unknown record.
         raise Http404 from exc
 
 
 def agency_actions(record: models.Model, agency_id: int) -> set[str]:
     """Which actions an agency holds on a record (for showing sharing on a page)."""
-    perm_model = get_group_obj_perms_model(record)
-    codenames = perm_model.objects.filter(
-        content_object=record, group__agency__id=agency_id
-    ).values_list("permission__codename", flat=True)
+    codenames = (
+        grant_model(record)
+        .objects.filter(content_object=record, group__agency__id=agency_id)
+        .values_list("permission__codename", flat=True)
+    )
     return {c.split("_", 1)[0] for c in codenames}
 
 
@@ -113,7 +120,7 @@ def missing_grant_rows(
     from django.contrib.contenttypes.models import ContentType
 
     model = type(record)
-    perm_model = get_group_obj_perms_model(record)
+    perm_model = grant_model(record)
     held = perm_model.objects.filter(content_object=record, group_id=group_id).values(
         "permission_id"
     )
@@ -121,6 +128,4 @@ def missing_grant_rows(
         content_type=ContentType.objects.get_for_model(model),
         codename__in=[permission_codename(model, a) for a in actions],
     ).exclude(pk__in=held)
-    return [
-        perm_model(content_object=record, group_id=group_id, permission=p) for p in permissions
-    ]
+    return [perm_model(content_object=record, group_id=group_id, permission=p) for p in permissions]

@@ -21,7 +21,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body = {exc.field or "non_field_errors": [exc.message]}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     return drf_exception_handler(exc, context)
@@ -38,7 +40,9 @@ class CursorPagination(pagination.CursorPagination):
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The record has changed since you read it. Fetch it again and reapply your change."
+    default_detail = (
+        "The record has changed since you read it. Fetch it again and reapply your change."
+    )
     default_code = "precondition_failed"
 
 
@@ -72,7 +76,7 @@ class RoleGate(permissions.IsAuthenticated):
     def has_permission(self, request: Any, view: Any) -> bool:
         if not super().has_permission(request, view):
             return False
-        action = "view" if request.method in permissions.SAFE_METHODS else "change"
+        action: access.Action = "view" if request.method in permissions.SAFE_METHODS else "change"
         if not access.roles_allow(request.user, view.gate_model, action):
             raise exceptions.NotFound()
         return True

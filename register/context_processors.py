@@ -9,7 +9,10 @@ from register.models import Nominal, Role
 
 
 def service(request: HttpRequest) -> dict[str, object]:
-    return {"service_name": settings.SERVICE_NAME, "primary_navigation": primary_navigation(request)}
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "primary_navigation": primary_navigation(request),
+    }
 
 
 def primary_navigation(request: HttpRequest) -> list[dict[str, object]]:

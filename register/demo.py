@@ -65,13 +65,17 @@ def load() -> list[DemoLogin]:
         actor = users[(lead, Role.OFFENDER_MANAGER)]
         nominal = _nominal(key, actor, given, family, dob)
         for code in shared:
-            services.nominal_share(actor=actor, nominal=nominal, agency=agencies[code], reason=REASON)
+            services.nominal_share(
+                actor=actor, nominal=nominal, agency=agencies[code], reason=REASON
+            )
     return logins
 
 
 def _agency(code: str, name: str, kind: str) -> Agency:
     existing = Agency.objects.filter(code=code).first()
-    return existing or services.agency_create(actor=None, code=code, name=name, kind=kind, reason=REASON)
+    return existing or services.agency_create(
+        actor=None, code=code, name=name, kind=kind, reason=REASON
+    )
 
 
 def _user(username: str, agency: Agency, role: str, first: str, last: str) -> StaffUser:
@@ -98,6 +102,10 @@ def _nominal(key: str, actor: StaffUser, given: str, family: str, dob: dt.date) 
         return existing
     # Fixed ids make demo links stable across machines and reruns.
     return services.nominal_create(
-        actor=actor, family_name=family, given_names=given, date_of_birth=dob, reason=REASON,
+        actor=actor,
+        family_name=family,
+        given_names=given,
+        date_of_birth=dob,
+        reason=REASON,
         nominal_id=nominal_id,
     )

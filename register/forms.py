@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from register.models import Agency, Role
 
-_WIDGET_CLASSES = {
+_WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.TextInput: "govuk-input",
     forms.EmailInput: "govuk-input",
     forms.PasswordInput: "govuk-input",
@@ -61,7 +61,8 @@ class ReasonField(forms.CharField):
 
 class StaffUserForm(GovukFormMixin, forms.Form):
     username = forms.CharField(
-        max_length=150, help_text="Letters, digits and . _ - only.",
+        max_length=150,
+        help_text="Letters, digits and . _ - only.",
         error_messages={"required": "Enter a username"},
     )
     first_name = forms.CharField(max_length=150, error_messages={"required": "Enter a first name"})
@@ -74,11 +75,14 @@ class StaffUserForm(GovukFormMixin, forms.Form):
         },
     )
     roles = forms.MultipleChoiceField(
-        choices=Role.choices, widget=forms.CheckboxSelectMultiple,
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one role"},
     )
     password = forms.CharField(
-        widget=forms.PasswordInput, required=False, strip=False,
+        widget=forms.PasswordInput,
+        required=False,
+        strip=False,
         help_text="At least 12 characters, not a common password. Leave blank to set it later.",
     )
     reason = ReasonField()
@@ -95,10 +99,15 @@ class DeactivateForm(GovukFormMixin, forms.Form):
 
 
 class NominalForm(GovukFormMixin, forms.Form):
-    given_names = forms.CharField(max_length=200, error_messages={"required": "Enter the given names"})
-    family_name = forms.CharField(max_length=100, error_messages={"required": "Enter the family name"})
+    given_names = forms.CharField(
+        max_length=200, error_messages={"required": "Enter the given names"}
+    )
+    family_name = forms.CharField(
+        max_length=100, error_messages={"required": "Enter the family name"}
+    )
     date_of_birth = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Date of birth must be a real date"},
     )
     reason = ReasonField(label="Why are you adding this person?")
@@ -106,7 +115,8 @@ class NominalForm(GovukFormMixin, forms.Form):
 
 class ShareForm(GovukFormMixin, forms.Form):
     agency = forms.ModelChoiceField(
-        queryset=Agency.objects.none(), empty_label="Choose an agency",
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
         error_messages={"required": "Select the agency to share with"},
     )
     reason = ReasonField(label="Why does this agency need the record?")
@@ -120,11 +130,15 @@ class AccessLogSearchForm(GovukFormMixin, forms.Form):
     username = forms.CharField(required=False, max_length=150)
     record_id = forms.CharField(required=False, max_length=64, label="Record ID")
     date_from = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="From",
         error_messages={"invalid": "'From' must be a real date"},
     )
     date_to = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="To",
         error_messages={"invalid": "'To' must be a real date"},
     )
 

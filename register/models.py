@@ -127,13 +127,19 @@ class AccessLog(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(StaffUser, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    record_type = models.CharField(max_length=64, help_text="app_label.model, e.g. register.nominal")
+    record_type = models.CharField(
+        max_length=64, help_text="app_label.model, e.g. register.nominal"
+    )
     record_id = models.CharField(max_length=64)
     record_label = models.CharField(max_length=200, blank=True)
     channel = models.CharField(max_length=16, choices=AccessChannel.choices)
     purpose = models.CharField(max_length=300)
     recipient_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="For API reads and disclosures: the agency that received the data.",
     )
 

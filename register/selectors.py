@@ -19,8 +19,12 @@ def nominal_list(*, user: StaffUser) -> QuerySet[Nominal]:
     return access.scoped(Nominal.objects.select_related("lead_agency"), user)
 
 
-def nominal_get(*, user: StaffUser, nominal_id: uuid.UUID | str, action: access.Action = "view") -> Nominal:
-    return access.get_for_user(Nominal.objects.select_related("lead_agency"), user, nominal_id, action)
+def nominal_get(
+    *, user: StaffUser, nominal_id: uuid.UUID | str, action: access.Action = "view"
+) -> Nominal:
+    return access.get_for_user(
+        Nominal.objects.select_related("lead_agency"), user, nominal_id, action
+    )
 
 
 def nominal_shared_with(*, nominal: Nominal) -> QuerySet[Agency]:

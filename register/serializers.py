@@ -20,11 +20,21 @@ class MeOutput(serializers.ModelSerializer[StaffUser]):
 
 
 class NominalOutput(serializers.ModelSerializer[Nominal]):
-    lead_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    lead_agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Nominal
-        fields = ["id", "family_name", "given_names", "date_of_birth", "lead_agency", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "family_name",
+            "given_names",
+            "date_of_birth",
+            "lead_agency",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class NominalInput(serializers.Serializer):  # type: ignore[type-arg]

@@ -39,7 +39,9 @@ def _require_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def agency_create(*, actor: StaffUser | None, code: str, name: str, kind: str, reason: str) -> Agency:
+def agency_create(
+    *, actor: StaffUser | None, code: str, name: str, kind: str, reason: str
+) -> Agency:
     group, _ = Group.objects.get_or_create(name=f"agency:{code}")
     agency = Agency(code=code, name=name, kind=kind, group=group)
     _full_clean(agency, exclude=["group"])
@@ -132,7 +134,9 @@ def staff_user_update(
 
 
 @transaction.atomic
-def staff_user_set_active(*, actor: StaffUser, user: StaffUser, active: bool, reason: str) -> StaffUser:
+def staff_user_set_active(
+    *, actor: StaffUser, user: StaffUser, active: bool, reason: str
+) -> StaffUser:
     _check_admin_of(actor, user.agency_id)
     if user.pk == actor.pk and not active:
         raise DomainError("You cannot deactivate your own account")
@@ -225,8 +229,13 @@ def nominal_create(
     )
     _full_clean(nominal, exclude=["lead_agency"])
     save_with_history(nominal, actor=actor, reason=_require_reason(reason))
-    _grant(nominal, group_id=actor.agency.group_id, actions=access.GRANTS_FOR_LEAD, actor=actor,
-           reason="Lead agency")
+    _grant(
+        nominal,
+        group_id=actor.agency.group_id,
+        actions=access.GRANTS_FOR_LEAD,
+        actor=actor,
+        reason="Lead agency",
+    )
     return nominal
 
 
@@ -237,12 +246,23 @@ def nominal_share(*, actor: StaffUser, nominal: Nominal, agency: Agency, reason:
         raise DomainError("Your role cannot share records")
     if agency.pk == nominal.lead_agency_id:
         raise DomainError("The lead agency already has this record", field="agency")
-    _grant(nominal, group_id=agency.group_id, actions=access.GRANTS_FOR_SHARED, actor=actor,
-           reason=_require_reason(reason))
+    _grant(
+        nominal,
+        group_id=agency.group_id,
+        actions=access.GRANTS_FOR_SHARED,
+        actor=actor,
+        reason=_require_reason(reason),
+    )
 
 
-def _grant(record: Nominal, *, group_id: int, actions: Sequence[access.Action], actor: StaffUser,
-           reason: str) -> None:
+def _grant(
+    record: Nominal,
+    *,
+    group_id: int,
+    actions: Sequence[access.Action],
+    actor: StaffUser,
+    reason: str,
+) -> None:
     for row in access.missing_grant_rows(record, group_id, actions):
         save_with_history(row, actor=actor, reason=reason)
 

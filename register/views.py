@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from register import access, selectors, services
 from register.audit import log_page_reads
 from register.errors import DomainError
-from register.models import Nominal, Role
 from register.forms import (
     AccessLogSearchForm,
     DeactivateForm,
@@ -27,6 +26,8 @@ from register.forms import (
     SignInForm,
     StaffUserForm,
 )
+from register.models import Nominal, Role
+from register.requests import StaffRequest
 
 PAGE_SIZE = 25
 
@@ -36,15 +37,15 @@ def _apply_domain_error(form: Form, error: DomainError) -> None:
     form.add_error(field, error.message)
 
 
-def _require_role(request: HttpRequest, role: str) -> None:
+def _require_role(request: StaffRequest, role: str) -> None:
     """Pages for one role answer 404 to everyone else, like a forbidden record."""
-    if not request.user.has_role(role):  # type: ignore[union-attr]
+    if not request.user.has_role(role):
         raise Http404
 
 
-def _require_roles_for(request: HttpRequest, model: type, action: access.Action) -> None:
+def _require_roles_for(request: StaffRequest, model: type, action: access.Action) -> None:
     """A section the user's roles do not open answers 404, like a forbidden record."""
-    if not access.roles_allow(request.user, model, action):  # type: ignore[arg-type]
+    if not access.roles_allow(request.user, model, action):
         raise Http404
 
 
@@ -82,7 +83,7 @@ class SignInView(LoginView):
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     return render(request, "register/home.html")
 
 
@@ -90,16 +91,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def nominal_list(request: HttpRequest) -> HttpResponse:
+def nominal_list(request: StaffRequest) -> HttpResponse:
     _require_roles_for(request, Nominal, "view")
-    page = _page(request, selectors.nominal_list(user=request.user))  # type: ignore[arg-type]
+    page = _page(request, selectors.nominal_list(user=request.user))
     log_page_reads(request, page.object_list, "Nominal list viewed")
     return render(request, "register/nominal_list.html", {"page": page})
 
 
 @require_GET
-def nominal_detail(request: HttpRequest, nominal_id: str) -> HttpResponse:
-    nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id)  # type: ignore[arg-type]
+def nominal_detail(request: StaffRequest, nominal_id: str) -> HttpResponse:
+    nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id)
     log_page_reads(request, [nominal], "Nominal profile viewed")
     shared_with = list(selectors.nominal_shared_with(nominal=nominal))
     history = list(
@@ -113,12 +114,12 @@ def nominal_detail(request: HttpRequest, nominal_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def nominal_create(request: HttpRequest) -> HttpResponse:
+def nominal_create(request: StaffRequest) -> HttpResponse:
     _require_roles_for(request, Nominal, "change")
     form = NominalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            nominal = services.nominal_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            nominal = services.nominal_create(actor=request.user, **form.cleaned_data)
         except DomainError as error:
             _apply_domain_error(form, error)
         else:
@@ -128,12 +129,14 @@ def nominal_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def nominal_share(request: HttpRequest, nominal_id: str) -> HttpResponse:
-    nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id, action="share")  # type: ignore[arg-type]
-    form = ShareForm(request.POST or None, agencies=selectors.agencies_to_share_with(nominal=nominal))
+def nominal_share(request: StaffRequest, nominal_id: str) -> HttpResponse:
+    nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id, action="share")
+    form = ShareForm(
+        request.POST or None, agencies=selectors.agencies_to_share_with(nominal=nominal)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.nominal_share(actor=request.user, nominal=nominal, **form.cleaned_data)  # type: ignore[arg-type]
+            services.nominal_share(actor=request.user, nominal=nominal, **form.cleaned_data)
         except DomainError as error:
             _apply_domain_error(form, error)
         else:
@@ -146,20 +149,22 @@ def nominal_share(request: HttpRequest, nominal_id: str) -> HttpResponse:
 
 
 @require_GET
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: StaffRequest) -> HttpResponse:
     _require_role(request, Role.ADMINISTRATOR)
-    page = _page(request, selectors.staff_list(user=request.user).filter(is_api_client=False))  # type: ignore[arg-type]
+    page = _page(request, selectors.staff_list(user=request.user).filter(is_api_client=False))
     return render(request, "register/staff_list.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: StaffRequest) -> HttpResponse:
     _require_role(request, Role.ADMINISTRATOR)
     form = StaffUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.staff_user_create(
-                actor=request.user, agency=request.user.agency, **form.cleaned_data  # type: ignore[arg-type, union-attr]
+                actor=request.user,
+                agency=request.user.agency,
+                **form.cleaned_data,
             )
         except DomainError as error:
             _apply_domain_error(form, error)
@@ -170,8 +175,8 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
-    member = selectors.staff_get(user=request.user, staff_id=staff_id)  # type: ignore[arg-type]
+def staff_edit(request: StaffRequest, staff_id: int) -> HttpResponse:
+    member = selectors.staff_get(user=request.user, staff_id=staff_id)
     initial = {
         "first_name": member.first_name,
         "last_name": member.last_name,
@@ -181,7 +186,7 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
     form = StaffUserForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_user_update(actor=request.user, user=member, **form.cleaned_data)  # type: ignore[arg-type]
+            services.staff_user_update(actor=request.user, user=member, **form.cleaned_data)
         except DomainError as error:
             _apply_domain_error(form, error)
         else:
@@ -191,14 +196,16 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def staff_set_active(request: HttpRequest, staff_id: int) -> HttpResponse:
+def staff_set_active(request: StaffRequest, staff_id: int) -> HttpResponse:
     """Confirm, then disable or re-enable an account."""
-    member = selectors.staff_get(user=request.user, staff_id=staff_id)  # type: ignore[arg-type]
+    member = selectors.staff_get(user=request.user, staff_id=staff_id)
     form = DeactivateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.staff_user_set_active(
-                actor=request.user, user=member, active=not member.is_active,  # type: ignore[arg-type]
+                actor=request.user,
+                user=member,
+                active=not member.is_active,
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
@@ -214,11 +221,11 @@ def staff_set_active(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: StaffRequest) -> HttpResponse:
     _require_role(request, Role.AUDITOR)
     form = AccessLogSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    logs = selectors.access_log_search(user=request.user, **filters)  # type: ignore[arg-type]
+    logs = selectors.access_log_search(user=request.user, **filters)
     page = _page(request, logs, per_page=50) if not form.errors else None
     query = request.GET.copy()
     query.pop("page", None)

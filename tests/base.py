@@ -11,11 +11,20 @@ from typing import Any
 
 from django.test import TestCase
 
-from register.models import AgencyKind, Role
+from register.models import Agency, AgencyKind, Role, StaffUser
 from tests import factories
 
 
 class PersonasMixin:
+    agency_a: Agency
+    agency_b: Agency
+    officer_a: StaffUser
+    officer_b: StaffUser
+    vlo_a: StaffUser
+    supervisor_a: StaffUser
+    auditor: StaffUser
+    admin_b: StaffUser
+
     @classmethod
     def make_personas(cls) -> None:
         cls.agency_a = factories.agency("A", AgencyKind.POLICE_FORCE)

@@ -5,7 +5,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _database_url(db: dict[str, object]) -> str:
+def _database_url(db: Mapping[str, object]) -> str:
     host = str(db.get("HOST") or "")
     if host.startswith("/"):  # a unix socket directory (the embedded server)
         host = quote(host, safe="")
@@ -49,17 +49,38 @@ class WorkerProcess:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> Iterator[WorkerProcess]:
+def celery_worker_process(
+    django_db_setup: None, django_db_blocker: object
+) -> Iterator[WorkerProcess]:
     from django.conf import settings
 
     env = dict(os.environ)
     env["DATABASE_URL"] = _database_url(settings.DATABASES["default"])
     env["REGISTER_TESTING"] = "1"
     proc = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-         "--queues", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-mingle", "--without-gossip",
-         "--hostname", f"test-{os.getpid()}@%h", "--loglevel", "INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     worker = WorkerProcess(proc)
     if not worker.ready.wait(60):
@@ -73,7 +94,9 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> I
         proc.kill()
 
 
-def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1, log: WorkerProcess | None = None):  # type: ignore[no-untyped-def]
+def wait_for(
+    predicate, timeout: float = 30.0, interval: float = 0.1, log: WorkerProcess | None = None
+):  # type: ignore[no-untyped-def]
     """Poll until `predicate()` is truthy; return its value or fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -35,8 +35,12 @@ def staff(agency: Agency, *roles: str, username: str | None = None) -> StaffUser
     )
 
 
-def nominal(actor: StaffUser, family_name: str = "Smith", given_names: str = "John",
-            date_of_birth: dt.date | None = dt.date(1980, 1, 1)) -> Nominal:
+def nominal(
+    actor: StaffUser,
+    family_name: str = "Smith",
+    given_names: str = "John",
+    date_of_birth: dt.date | None = dt.date(1980, 1, 1),
+) -> Nominal:
     return services.nominal_create(
         actor=actor,
         family_name=family_name,

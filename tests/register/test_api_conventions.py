@@ -61,7 +61,10 @@ class ApiConventionTests(RegisterTestCase):
         self.assertNotEqual(ok["ETag"], etag)
 
         stale = self.api.patch(
-            url, {"family_name": "Overwritten", "reason": "Late edit"}, format="json", HTTP_IF_MATCH=etag
+            url,
+            {"family_name": "Overwritten", "reason": "Late edit"},
+            format="json",
+            HTTP_IF_MATCH=etag,
         )
         self.assertEqual(stale.status_code, 412)
         nominal.refresh_from_db()
@@ -72,7 +75,9 @@ class ApiConventionTests(RegisterTestCase):
         nominal = factories.nominal(self.officer_a, family_name="Kept")
         url = reverse("api-nominal-detail", args=[nominal.pk])
         etag = self.api.get(url)["ETag"]
-        response = self.api.patch(url, {"family_name": "x" * 101}, format="json", HTTP_IF_MATCH=etag)
+        response = self.api.patch(
+            url, {"family_name": "x" * 101}, format="json", HTTP_IF_MATCH=etag
+        )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(set(response.json()), {"family_name", "reason"})
         nominal.refresh_from_db()

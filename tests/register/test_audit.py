@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from register import services
-from register.models import AccessChannel, AccessLog
+from register.models import AccessChannel, AccessLog, Nominal
 from tests import factories
 from tests.base import RegisterTestCase
 
@@ -19,12 +19,19 @@ class AccessLogIsAppendOnlyTests(RegisterTestCase):
     def setUp(self) -> None:
         nominal = factories.nominal(self.officer_a)
         self.entry = AccessLog.objects.create(
-            user=self.officer_a, agency=self.agency_a, record_type="register.nominal",
-            record_id=str(nominal.pk), channel=AccessChannel.PAGE, purpose="Test",
+            user=self.officer_a,
+            agency=self.agency_a,
+            record_type="register.nominal",
+            record_id=str(nominal.pk),
+            channel=AccessChannel.PAGE,
+            purpose="Test",
         )
 
     def test_database_refuses_update(self) -> None:
-        with self.assertRaisesMessage(DatabaseError, "append-only: UPDATE refused"), transaction.atomic():
+        with (
+            self.assertRaisesMessage(DatabaseError, "append-only: UPDATE refused"),
+            transaction.atomic(),
+        ):
             AccessLog.objects.filter(pk=self.entry.pk).update(purpose="Rewritten")
         with self.assertRaises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE register_accesslog SET purpose = 'x'")
@@ -32,7 +39,10 @@ class AccessLogIsAppendOnlyTests(RegisterTestCase):
         self.assertEqual(self.entry.purpose, "Test")
 
     def test_database_refuses_delete(self) -> None:
-        with self.assertRaisesMessage(DatabaseError, "append-only: DELETE refused"), transaction.atomic():
+        with (
+            self.assertRaisesMessage(DatabaseError, "append-only: DELETE refused"),
+            transaction.atomic(),
+        ):
             AccessLog.objects.filter(pk=self.entry.pk).delete()
         with self.assertRaises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM register_accesslog")
@@ -40,6 +50,8 @@ class AccessLogIsAppendOnlyTests(RegisterTestCase):
 
 
 class ReadsAreLoggedTests(RegisterTestCase):
+    nominal: Nominal
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -51,7 +63,9 @@ class ReadsAreLoggedTests(RegisterTestCase):
         entry = AccessLog.objects.get()
         self.assertEqual(entry.user, self.officer_a)
         self.assertEqual(entry.agency, self.agency_a)
-        self.assertEqual((entry.record_type, entry.record_id), ("register.nominal", str(self.nominal.pk)))
+        self.assertEqual(
+            (entry.record_type, entry.record_id), ("register.nominal", str(self.nominal.pk))
+        )
         self.assertEqual(entry.channel, AccessChannel.PAGE)
         self.assertEqual(entry.purpose, "Nominal profile viewed")
 
@@ -65,7 +79,8 @@ class ReadsAreLoggedTests(RegisterTestCase):
         client = APIClient()
         client.force_authenticate(self.officer_a)
         client.get(
-            reverse("api-nominal-detail", args=[self.nominal.pk]), HTTP_X_PURPOSE="MARAC preparation"
+            reverse("api-nominal-detail", args=[self.nominal.pk]),
+            HTTP_X_PURPOSE="MARAC preparation",
         )
         entry = AccessLog.objects.get()
         self.assertEqual(entry.channel, AccessChannel.API)
@@ -84,7 +99,10 @@ class HistoryTests(RegisterTestCase):
             actor=self.officer_a, family_name="Hist", given_names="Ory", reason="Referred by MARAC"
         )
         services.nominal_update(
-            actor=self.supervisor_a, nominal=nominal, family_name="Histor", reason="Spelling corrected"
+            actor=self.supervisor_a,
+            nominal=nominal,
+            family_name="Histor",
+            reason="Spelling corrected",
         )
         rows = list(nominal.history.order_by("history_date"))
         self.assertEqual([r.history_user for r in rows], [self.officer_a, self.supervisor_a])
@@ -95,7 +113,9 @@ class HistoryTests(RegisterTestCase):
     def test_a_change_without_a_reason_is_refused_and_saves_nothing(self) -> None:
         nominal = factories.nominal(self.officer_a, family_name="Before")
         with self.assertRaisesMessage(Exception, "Enter the reason for this change"):
-            services.nominal_update(actor=self.officer_a, nominal=nominal, family_name="After", reason=" ")
+            services.nominal_update(
+                actor=self.officer_a, nominal=nominal, family_name="After", reason=" "
+            )
         nominal.refresh_from_db()
         self.assertEqual(nominal.family_name, "Before")
         self.assertEqual(nominal.history.count(), 1)
@@ -112,6 +132,8 @@ class HistoryTests(RegisterTestCase):
 
 
 class AuditorSearchTests(RegisterTestCase):
+    nominal: Nominal
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -119,8 +141,13 @@ class AuditorSearchTests(RegisterTestCase):
         other = factories.nominal(cls.officer_b, family_name="Elsewhere")
         for user, record in ((cls.officer_a, cls.nominal), (cls.officer_b, other)):
             AccessLog.objects.create(
-                user=user, agency_id=user.agency_id, record_type="register.nominal",
-                record_id=str(record.pk), record_label=str(record), channel="page", purpose="Test read",
+                user=user,
+                agency_id=user.agency_id,
+                record_type="register.nominal",
+                record_id=str(record.pk),
+                record_label=str(record),
+                channel="page",
+                purpose="Test read",
             )
 
     def test_auditor_searches_by_user_record_and_date(self) -> None:
@@ -133,7 +160,9 @@ class AuditorSearchTests(RegisterTestCase):
         self.assertContains(by_record, "SEARCHED")
         self.assertNotContains(by_record, "ELSEWHERE")
         today = timezone.localdate()
-        in_range = self.client.get(url, {"date_from": today.isoformat(), "date_to": today.isoformat()})
+        in_range = self.client.get(
+            url, {"date_from": today.isoformat(), "date_to": today.isoformat()}
+        )
         self.assertContains(in_range, "2 entries")
         past = (today - dt.timedelta(days=3)).isoformat()
         self.assertContains(self.client.get(url, {"date_to": past}), "0 entries")
@@ -159,8 +188,12 @@ class AuditorSearchTests(RegisterTestCase):
             self.client.get(reverse("audit-log"))
         for _ in range(30):
             AccessLog.objects.create(
-                user=self.officer_b, agency=self.agency_b, record_type="register.nominal",
-                record_id="x", channel="page", purpose="Bulk",
+                user=self.officer_b,
+                agency=self.agency_b,
+                record_type="register.nominal",
+                record_id="x",
+                channel="page",
+                purpose="Bulk",
             )
         with self.assertNumQueries(7):
             self.client.get(reverse("audit-log"))

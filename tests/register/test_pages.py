@@ -43,9 +43,13 @@ class NominalPageTests(RegisterTestCase):
         url = reverse("nominal-detail", args=[nominal.pk])
         with self.assertNumQueries(9):
             self.client.get(url)
-        services.nominal_share(actor=self.officer_a, nominal=nominal, agency=self.agency_b, reason="x")
+        services.nominal_share(
+            actor=self.officer_a, nominal=nominal, agency=self.agency_b, reason="x"
+        )
         for i in range(25):
-            services.nominal_update(actor=self.officer_a, nominal=nominal, given_names=f"G{i}", reason="x")
+            services.nominal_update(
+                actor=self.officer_a, nominal=nominal, given_names=f"G{i}", reason="x"
+            )
         with self.assertNumQueries(9):
             response = self.client.get(url)
         self.assertContains(response, "Agency B")
@@ -53,11 +57,16 @@ class NominalPageTests(RegisterTestCase):
     def test_create_form_shows_errors_next_to_fields_and_saves_nothing(self) -> None:
         self.as_user(self.officer_a)
         response = self.client.post(
-            reverse("nominal-create"), {"given_names": "", "family_name": "", "date_of_birth": "31/02/1990"}
+            reverse("nominal-create"),
+            {"given_names": "", "family_name": "", "date_of_birth": "31/02/1990"},
         )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "There is a problem")
-        for message in ("Enter the given names", "Enter the family name", "Date of birth must be a real date"):
+        for message in (
+            "Enter the given names",
+            "Enter the family name",
+            "Date of birth must be a real date",
+        ):
             self.assertContains(response, message, count=2)
         self.assertContains(response, "govuk-input--error")
         self.assertFalse(Nominal.objects.exists())
@@ -66,7 +75,12 @@ class NominalPageTests(RegisterTestCase):
         self.as_user(self.officer_a)
         response = self.client.post(
             reverse("nominal-create"),
-            {"given_names": "New", "family_name": "Person", "date_of_birth": "1991-04-05", "reason": "MARAC"},
+            {
+                "given_names": "New",
+                "family_name": "Person",
+                "date_of_birth": "1991-04-05",
+                "reason": "MARAC",
+            },
         )
         nominal = Nominal.objects.get()
         self.assertRedirects(response, reverse("nominal-detail", args=[nominal.pk]))
@@ -83,7 +97,10 @@ class HomeAndHealthTests(RegisterTestCase):
         for persona, (present, absent) in cases.items():
             with self.subTest(persona.username):
                 self.as_user(persona)
-                labels = {i["label"] for i in self.client.get(reverse("home")).context["primary_navigation"]}
+                labels = {
+                    i["label"]
+                    for i in self.client.get(reverse("home")).context["primary_navigation"]
+                }
                 self.assertTrue(present <= labels, labels)
                 self.assertFalse(absent & labels, labels)
 

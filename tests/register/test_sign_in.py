@@ -68,8 +68,14 @@ class ApiTokenTests(RegisterTestCase):
     def create_client(self, *extra: str) -> str:
         out, err = io.StringIO(), io.StringIO()
         call_command(
-            "api_client_create", "--agency", "A", "--name", "Probation case system", *extra,
-            stdout=out, stderr=err,
+            "api_client_create",
+            "--agency",
+            "A",
+            "--name",
+            "Probation case system",
+            *extra,
+            stdout=out,
+            stderr=err,
         )
         self.assertIn("shown once", err.getvalue())
         return out.getvalue().strip()
@@ -106,7 +112,9 @@ class ApiTokenTests(RegisterTestCase):
 
     def test_unknown_agency_is_refused_with_a_clear_message(self) -> None:
         with self.assertRaisesMessage(CommandError, "No agency with code 'ZZZ'"):
-            call_command("api_client_create", "--agency", "ZZZ", "--name", "X", stdout=io.StringIO())
+            call_command(
+                "api_client_create", "--agency", "ZZZ", "--name", "X", stdout=io.StringIO()
+            )
         self.assertFalse(ApiClient.objects.exists())
 
     def test_api_client_cannot_sign_in_to_pages(self) -> None:
@@ -120,11 +128,21 @@ class PasswordRuleTests(RegisterTestCase):
         from register.errors import DomainError
         from register.services import staff_user_create
 
-        for weak, message in (("short", "too short"), ("password1234", "too common"), ("123456789012345", "entirely numeric")):
+        for weak, message in (
+            ("short", "too short"),
+            ("password1234", "too common"),
+            ("123456789012345", "entirely numeric"),
+        ):
             with self.subTest(weak), self.assertRaisesMessage(DomainError, message):
                 staff_user_create(
-                    actor=self.admin_b, agency=self.agency_b, username=f"new{len(weak)}",
-                    first_name="New", last_name="Person", email="new@example.gov.uk",
-                    roles=[Role.OFFENDER_MANAGER], password=weak, reason="Joined",
+                    actor=self.admin_b,
+                    agency=self.agency_b,
+                    username=f"new{len(weak)}",
+                    first_name="New",
+                    last_name="Person",
+                    email="new@example.gov.uk",
+                    roles=[Role.OFFENDER_MANAGER],
+                    password=weak,
+                    reason="Joined",
                 )
         self.assertFalse(StaffUser.objects.filter(username__startswith="new").exists())

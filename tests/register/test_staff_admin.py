@@ -10,6 +10,8 @@ from tests.base import RegisterTestCase
 
 
 class StaffAdminTests(RegisterTestCase):
+    admin_a: StaffUser
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -17,9 +19,13 @@ class StaffAdminTests(RegisterTestCase):
 
     def valid_form(self, **overrides: object) -> dict[str, object]:
         data: dict[str, object] = {
-            "username": "new.officer", "first_name": "New", "last_name": "Officer",
-            "email": "new.officer@example.gov.uk", "roles": [Role.OFFENDER_MANAGER],
-            "password": "a-long-enough-passphrase", "reason": "Joined the PPU",
+            "username": "new.officer",
+            "first_name": "New",
+            "last_name": "Officer",
+            "email": "new.officer@example.gov.uk",
+            "roles": [Role.OFFENDER_MANAGER],
+            "password": "a-long-enough-passphrase",
+            "reason": "Joined the PPU",
         }
         data.update(overrides)
         return data
@@ -32,7 +38,9 @@ class StaffAdminTests(RegisterTestCase):
         self.assertEqual(user.agency, self.agency_b)
         self.assertIn(self.agency_b.group, user.groups.all())
         record = user.history.get()
-        self.assertEqual((record.history_user, record.history_change_reason), (self.admin_b, "Joined the PPU"))
+        self.assertEqual(
+            (record.history_user, record.history_change_reason), (self.admin_b, "Joined the PPU")
+        )
 
     def test_bad_input_is_explained_field_by_field_and_nothing_is_created(self) -> None:
         self.as_user(self.admin_b)
@@ -40,8 +48,11 @@ class StaffAdminTests(RegisterTestCase):
             reverse("staff-create"), self.valid_form(email="not-an-email", roles=[], reason="")
         )
         self.assertEqual(response.status_code, 200)
-        for message in ("Enter an email address in the correct format", "Select at least one role",
-                        "Enter the reason for this change"):
+        for message in (
+            "Enter an email address in the correct format",
+            "Select at least one role",
+            "Enter the reason for this change",
+        ):
             self.assertContains(response, message, count=2)  # summary and next to the field
         self.assertFalse(StaffUser.objects.filter(username="new.officer").exists())
 
@@ -58,8 +69,13 @@ class StaffAdminTests(RegisterTestCase):
                 self.assert_not_found(self.client.get(reverse(name, args=[self.officer_a.pk])))
                 response = self.client.post(
                     reverse(name, args=[self.officer_a.pk]),
-                    {"first_name": "Hacked", "last_name": "X", "email": "x@example.gov.uk",
-                     "roles": [Role.ADMINISTRATOR], "reason": "x"},
+                    {
+                        "first_name": "Hacked",
+                        "last_name": "X",
+                        "email": "x@example.gov.uk",
+                        "roles": [Role.ADMINISTRATOR],
+                        "reason": "x",
+                    },
                 )
                 self.assert_not_found(response)
         self.officer_a.refresh_from_db()
@@ -71,16 +87,22 @@ class StaffAdminTests(RegisterTestCase):
                 self.as_user(persona)
                 self.assert_not_found(self.client.get(reverse("staff-list")))
                 self.assert_not_found(self.client.get(reverse("staff-create")))
-                self.assert_not_found(self.client.get(reverse("staff-edit", args=[self.officer_a.pk])))
+                self.assert_not_found(
+                    self.client.get(reverse("staff-edit", args=[self.officer_a.pk]))
+                )
 
     def test_disabling_asks_for_confirmation_and_a_reason(self) -> None:
         self.as_user(self.admin_a)
         url = reverse("staff-set-active", args=[self.officer_a.pk])
         self.assertContains(self.client.get(url), "Are you sure you want to disable")
-        self.assertContains(self.client.post(url, {"reason": ""}), "Enter the reason for this change")
+        self.assertContains(
+            self.client.post(url, {"reason": ""}), "Enter the reason for this change"
+        )
         self.officer_a.refresh_from_db()
         self.assertTrue(self.officer_a.is_active)
-        self.assertRedirects(self.client.post(url, {"reason": "Left the force"}), reverse("staff-list"))
+        self.assertRedirects(
+            self.client.post(url, {"reason": "Left the force"}), reverse("staff-list")
+        )
         self.officer_a.refresh_from_db()
         self.assertFalse(self.officer_a.is_active)
         self.assertEqual(self.officer_a.history.first().history_change_reason, "Left the force")
@@ -89,8 +111,13 @@ class StaffAdminTests(RegisterTestCase):
         self.as_user(self.admin_a)
         response = self.client.post(
             reverse("staff-edit", args=[self.admin_a.pk]),
-            {"first_name": "A", "last_name": "B", "email": "a@example.gov.uk",
-             "roles": [Role.OFFENDER_MANAGER], "reason": "Oops"},
+            {
+                "first_name": "A",
+                "last_name": "B",
+                "email": "a@example.gov.uk",
+                "roles": [Role.OFFENDER_MANAGER],
+                "reason": "Oops",
+            },
         )
         self.assertContains(response, "You cannot remove your own administrator role")
         self.admin_a.refresh_from_db()

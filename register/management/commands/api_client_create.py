@@ -28,7 +28,9 @@ class Command(BaseCommand):
             agency = Agency.objects.get(code__iexact=options["agency"])
         except Agency.DoesNotExist:
             codes = ", ".join(Agency.objects.values_list("code", flat=True))
-            raise CommandError(f"No agency with code {options['agency']!r}. Known: {codes}") from None
+            raise CommandError(
+                f"No agency with code {options['agency']!r}. Known: {codes}"
+            ) from None
         try:
             client, token = api_client_create(
                 actor=None,
