@@ -51,9 +51,24 @@ def database_settings() -> dict[str, object]:
     }
 
 
-def stop_database() -> None:
-    if (PGDATA / "postmaster.pid").exists():
-        _server().cleanup()
+def stop_database(timeout: float = 30.0) -> None:
+    """Fast shutdown (SIGINT to the postmaster, as PostgreSQL documents), then wait for it."""
+    import signal
+    import time
+
+    pidfile = PGDATA / "postmaster.pid"
+    try:
+        pid = int(pidfile.read_text().splitlines()[0])
+        os.kill(pid, signal.SIGINT)
+    except (FileNotFoundError, ValueError, IndexError, ProcessLookupError):
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
 
 
 def broker_url() -> str:
