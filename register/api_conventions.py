@@ -18,7 +18,7 @@ from register.errors import DomainError
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Errors are JSON; validation errors are field by field ({"field": ["message"]})."""
     if isinstance(exc, DomainError):
-        body = {exc.field or "non_field_errors": [exc.message]}
+        body = {field or "non_field_errors": messages for field, messages in exc.errors.items()}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
 from register import access
+from register import models as m
 from register.models import AccessLog, Agency, Nominal, Role, StaffUser
 
 if TYPE_CHECKING:
@@ -16,15 +18,118 @@ if TYPE_CHECKING:
 
 
 def nominal_list(*, user: StaffUser) -> QuerySet[Nominal]:
-    return access.scoped(Nominal.objects.select_related("lead_agency"), user)
+    """Live records the user may see (merged duplicates are kept, but not listed)."""
+    return access.scoped(
+        Nominal.objects.filter(merged_into__isnull=True).select_related(
+            "lead_agency", "responsible_officer"
+        ),
+        user,
+    )
+
+
+NOMINAL_SORTS = {
+    "name": ("family_name", "given_names", "id"),
+    "-name": ("-family_name", "-given_names", "id"),
+    "priority": ("-priority_score", "family_name", "id"),
+    "risk": ("-risk_rank", "family_name", "id"),
+    "updated": ("-updated_at", "id"),
+}
+RISK_RANK = {"low": 1, "medium": 2, "high": 3, "very_high": 4}
+
+
+def nominal_list_filtered(
+    *,
+    user: StaffUser,
+    officer_id: int | None = None,
+    team_id: int | None = None,
+    risk_level: str = "",
+    registration_status: str = "",
+    sort: str = "name",
+) -> QuerySet[Nominal]:
+    nominals = nominal_list(user=user)
+    if officer_id:
+        nominals = nominals.filter(responsible_officer_id=officer_id)
+    if team_id:
+        nominals = nominals.filter(responsible_officer__team_id=team_id)
+    if risk_level:
+        nominals = nominals.filter(current_risk_level=risk_level)
+    if registration_status:
+        nominals = nominals.filter(registration_status=registration_status)
+    if sort == "risk":
+        nominals = nominals.annotate(
+            risk_rank=Case(
+                *(
+                    When(current_risk_level=level, then=Value(rank))
+                    for level, rank in RISK_RANK.items()
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    return nominals.order_by(*NOMINAL_SORTS.get(sort, NOMINAL_SORTS["name"]))
 
 
 def nominal_get(
     *, user: StaffUser, nominal_id: uuid.UUID | str, action: access.Action = "view"
 ) -> Nominal:
     return access.get_for_user(
-        Nominal.objects.select_related("lead_agency"), user, nominal_id, action
+        Nominal.objects.select_related("lead_agency", "responsible_officer", "merged_into"),
+        user,
+        nominal_id,
+        action,
     )
+
+
+def nominal_profile(*, user: StaffUser, nominal_id: uuid.UUID | str) -> Nominal:
+    """The nominal with every section of the profile loaded: a fixed number of queries."""
+    queryset = Nominal.objects.select_related(
+        "lead_agency", "responsible_officer", "merged_into", "primary_aggressor_review_by"
+    ).prefetch_related(
+        "names",
+        "addresses",
+        "contact_details",
+        "vehicles",
+        "financial_accounts",
+        "identity_documents",
+        "photographs",
+        "household_members",
+        "incidents",
+        Prefetch("convictions", queryset=m.Conviction.objects.select_related("offence")),
+        Prefetch(
+            "civil_orders",
+            queryset=m.CivilOrder.objects.prefetch_related(
+                "conditions",
+                Prefetch(
+                    "breaches",
+                    queryset=m.OrderBreach.objects.select_related("conviction__offence"),
+                ),
+            ),
+        ),
+        Prefetch("risk_assessments", queryset=m.RiskAssessment.objects.select_related("assessor")),
+        Prefetch(
+            "registrations",
+            queryset=m.Registration.objects.select_related(
+                "criteria_set", "decided_by"
+            ).prefetch_related("reviews"),
+        ),
+    )
+    return access.get_for_user(queryset, user, nominal_id)
+
+
+def nominal_detail_get(
+    *, user: StaffUser, kind: str, detail_id: uuid.UUID | str, action: access.Action = "change"
+) -> Any:
+    """A detail row, through its nominal's grant: 404 when the nominal is not the user's to see."""
+    from register.services.details import detail_kind
+
+    spec = detail_kind(kind)
+    visible = access.scoped(Nominal.objects.all(), user, action)
+    try:
+        return spec.model._default_manager.get(
+            **{f"{spec.nominal_lookup}__in": visible, "pk": detail_id}
+        )
+    except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
 
 
 def nominal_shared_with(*, nominal: Nominal) -> QuerySet[Agency]:
@@ -75,3 +180,11 @@ def access_log_search(
     if date_to:
         logs = logs.filter(at__date__lte=date_to)
     return logs
+
+
+def nominal_for_eligibility(*, user: StaffUser, nominal_id: uuid.UUID | str) -> Nominal:
+    """The nominal with what register.rules needs (convictions, risk, incidents) prefetched."""
+    from register.eligibility import FACT_PREFETCHES
+
+    queryset = Nominal.objects.select_related("lead_agency").prefetch_related(*FACT_PREFETCHES)
+    return access.get_for_user(queryset, user, nominal_id)

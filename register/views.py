@@ -33,8 +33,10 @@ PAGE_SIZE = 25
 
 
 def _apply_domain_error(form: Form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    """Put each message next to its field; messages for fields the form lacks go on top."""
+    for field, field_messages in error.errors.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
 
 
 def _require_role(request: StaffRequest, role: str) -> None:

@@ -1,12 +1,11 @@
-"""Every write to the register. Keyword-only, atomic, and each records who acted and why."""
+"""Agencies, staff accounts and partner systems' credentials."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import secrets
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -14,26 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from register import access
 from register.audit import save_with_history, stamp
 from register.errors import DomainError
-from register.models import Agency, ApiClient, Nominal, Role, StaffUser
-
-
-def _full_clean(instance: object, exclude: Sequence[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))  # type: ignore[attr-defined]
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("Enter the reason for this change", field="reason")
-    return reason
-
+from register.models import Agency, ApiClient, Role, StaffUser
+from register.services.common import full_clean, require_reason
 
 # Agencies -------------------------------------------------------------------
 
@@ -44,11 +27,11 @@ def agency_create(
 ) -> Agency:
     group, _ = Group.objects.get_or_create(name=f"agency:{code}")
     agency = Agency(code=code, name=name, kind=kind, group=group)
-    _full_clean(agency, exclude=["group"])
+    full_clean(agency, exclude=["group"])
     if actor is not None:
-        stamp(agency, actor=actor, reason=_require_reason(reason))
+        stamp(agency, actor=actor, reason=require_reason(reason))
     else:
-        agency._change_reason = _require_reason(reason)  # type: ignore[attr-defined]
+        agency._change_reason = require_reason(reason)  # type: ignore[attr-defined]
     agency.save()
     return agency
 
@@ -93,7 +76,7 @@ def staff_user_create(
         agency=agency,
         roles=_clean_roles(roles),
     )
-    _full_clean(user, exclude=["password"])
+    full_clean(user, exclude=["password"])
     if password:
         try:
             validate_password(password, user)
@@ -102,7 +85,7 @@ def staff_user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if actor is not None:
         stamp(user, actor=actor, reason=reason)
     else:
@@ -129,8 +112,8 @@ def staff_user_update(
         raise DomainError("You cannot remove your own administrator role", field="roles")
     user.first_name, user.last_name = first_name.strip(), last_name.strip()
     user.email, user.roles = email.strip().lower(), new_roles
-    _full_clean(user, exclude=["password"])
-    return save_with_history(user, actor=actor, reason=_require_reason(reason))
+    full_clean(user, exclude=["password"])
+    return save_with_history(user, actor=actor, reason=require_reason(reason))
 
 
 @transaction.atomic
@@ -141,7 +124,7 @@ def staff_user_set_active(
     if user.pk == actor.pk and not active:
         raise DomainError("You cannot deactivate your own account")
     user.is_active = active
-    return save_with_history(user, actor=actor, reason=_require_reason(reason))
+    return save_with_history(user, actor=actor, reason=require_reason(reason))
 
 
 @transaction.atomic
@@ -197,86 +180,8 @@ def api_client_create(
     StaffUser.objects.filter(pk=user.pk).update(is_api_client=True)
     user.is_api_client = True
     client = ApiClient(name=name, user=user, key_id=key_id, secret_hash=hash_secret(secret))
-    _full_clean(client, exclude=["user"])
+    full_clean(client, exclude=["user"])
     if actor is not None:
         stamp(client, actor=actor, reason=reason)
     client.save()
     return client, f"{key_id}.{secret}"
-
-
-# Nominals (issue 3 grows these) ----------------------------------------------
-
-
-@transaction.atomic
-def nominal_create(
-    *,
-    actor: StaffUser,
-    family_name: str,
-    given_names: str,
-    reason: str,
-    date_of_birth: dt.date | None = None,
-    nominal_id: uuid.UUID | None = None,
-) -> Nominal:
-    """Add a person, led by the actor's agency. `nominal_id` keeps an id given by an import."""
-    if not access.roles_allow(actor, Nominal, "change"):
-        raise DomainError("Your role cannot create records on the register")
-    nominal = Nominal(
-        id=nominal_id or uuid.uuid4(),
-        family_name=family_name.strip(),
-        given_names=given_names.strip(),
-        date_of_birth=date_of_birth,
-        lead_agency_id=actor.agency_id,
-    )
-    _full_clean(nominal, exclude=["lead_agency"])
-    save_with_history(nominal, actor=actor, reason=_require_reason(reason))
-    _grant(
-        nominal,
-        group_id=actor.agency.group_id,
-        actions=access.GRANTS_FOR_LEAD,
-        actor=actor,
-        reason="Lead agency",
-    )
-    return nominal
-
-
-@transaction.atomic
-def nominal_share(*, actor: StaffUser, nominal: Nominal, agency: Agency, reason: str) -> None:
-    """Let another agency see the nominal. The caller fetched `nominal` through the gate."""
-    if not access.roles_allow(actor, Nominal, "share"):
-        raise DomainError("Your role cannot share records")
-    if agency.pk == nominal.lead_agency_id:
-        raise DomainError("The lead agency already has this record", field="agency")
-    _grant(
-        nominal,
-        group_id=agency.group_id,
-        actions=access.GRANTS_FOR_SHARED,
-        actor=actor,
-        reason=_require_reason(reason),
-    )
-
-
-def _grant(
-    record: Nominal,
-    *,
-    group_id: int,
-    actions: Sequence[access.Action],
-    actor: StaffUser,
-    reason: str,
-) -> None:
-    for row in access.missing_grant_rows(record, group_id, actions):
-        save_with_history(row, actor=actor, reason=reason)
-
-
-@transaction.atomic
-def nominal_update(
-    *, actor: StaffUser, nominal: Nominal, reason: str, **changes: object
-) -> Nominal:
-    """Change identity fields. The caller fetched `nominal` through the gate with 'change'."""
-    allowed = {"family_name", "given_names", "date_of_birth"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here")
-    for field, value in changes.items():
-        setattr(nominal, field, value.strip() if isinstance(value, str) else value)
-    _full_clean(nominal)
-    return save_with_history(nominal, actor=actor, reason=_require_reason(reason))

@@ -1,13 +1,10 @@
-"""Agencies, staff, API clients, the access log, and the nominal (the person on the register)."""
+"""Agencies, teams, staff and their roles, and partner systems' API clients."""
 
 from __future__ import annotations
-
-import uuid
 
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 
@@ -43,6 +40,23 @@ class Agency(models.Model):
         return f"{self.name} ({self.code})"
 
 
+class Team(models.Model):
+    """A team within an agency (e.g. a public protection unit); caseloads and rankings group by it."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Role(models.TextChoices):
     OFFENDER_MANAGER = "offender_manager", "Offender manager"
     PROBATION_PRACTITIONER = "probation_practitioner", "Probation practitioner"
@@ -65,6 +79,9 @@ class StaffUser(AbstractUser):
     objects = StaffUserManager()  # type: ignore[misc]
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff")
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
     roles = ArrayField(
         models.CharField(max_length=32, choices=Role.choices), default=list, blank=True
     )
@@ -109,83 +126,3 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class AccessChannel(models.TextChoices):
-    PAGE = "page", "Page"
-    API = "api", "API"
-    EXPORT = "export", "Export"
-    DISCLOSURE = "disclosure", "Disclosure"
-
-
-class AccessLog(models.Model):
-    """Who consulted which protected record, when, how and why (DPA 2018 Part 3 s.62).
-
-    Append-only: a database trigger (migration 0002) refuses UPDATE and DELETE.
-    """
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(StaffUser, on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    record_type = models.CharField(
-        max_length=64, help_text="app_label.model, e.g. register.nominal"
-    )
-    record_id = models.CharField(max_length=64)
-    record_label = models.CharField(max_length=200, blank=True)
-    channel = models.CharField(max_length=16, choices=AccessChannel.choices)
-    purpose = models.CharField(max_length=300)
-    recipient_agency = models.ForeignKey(
-        Agency,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="For API reads and disclosures: the agency that received the data.",
-    )
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [
-            models.Index(fields=["user", "-at"], name="accesslog_user_at"),
-            models.Index(fields=["record_type", "record_id", "-at"], name="accesslog_record_at"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.channel} {self.record_type}:{self.record_id}"
-
-
-class Nominal(models.Model):
-    """The person on the register. Issue 3 grows this into the full ViSOR-style record."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    family_name = models.CharField(max_length=100)
-    given_names = models.CharField(max_length=200)
-    date_of_birth = models.DateField(null=True, blank=True)
-    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["family_name", "given_names", "id"]
-        permissions = [("share_nominal", "Can share the nominal with another agency")]
-        indexes = [models.Index(fields=["family_name", "given_names"], name="nominal_name")]
-
-    def __str__(self) -> str:
-        return f"{self.family_name.upper()}, {self.given_names}"
-
-
-class NominalAgencyPermission(GroupObjectPermissionBase):
-    """django-guardian's direct foreign-key table for nominals.
-
-    Guardian's generic tables join on a text object id, which makes scoped
-    list queries slow at register scale; this one joins on the UUID key.
-    """
-
-    content_object = models.ForeignKey(Nominal, on_delete=models.CASCADE)
-    history = HistoricalRecords()
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        # guardian's unique_together (group, permission, content_object) is the
-        # index the access gate's EXISTS subquery uses.
-        pass

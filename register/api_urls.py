@@ -1,0 +1,47 @@
+"""/api/v1/ routes of the register."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_not_required
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, path
+
+from register import api
+from register.services import DETAIL_KINDS
+
+
+def api_path(route: str, view: Callable[..., HttpResponseBase], name: str) -> URLPattern:
+    """The API authenticates itself (token or session) and answers 401, never a sign-in redirect."""
+    return path(route, login_not_required(view), name=name)
+
+
+def _detail_routes() -> list[URLPattern]:
+    routes = []
+    for kind in DETAIL_KINDS:
+        list_view, item_view = api.detail_views(kind)
+        routes += [
+            api_path(f"nominals/<str:nominal_id>/{kind}/", list_view.as_view(), f"api-{kind}-list"),
+            api_path(
+                f"nominals/<str:nominal_id>/{kind}/<str:detail_id>/",
+                item_view.as_view(),
+                f"api-{kind}-detail",
+            ),
+        ]
+    return routes
+
+
+urlpatterns = [
+    api_path("me/", api.MeApi.as_view(), "api-me"),
+    api_path("offences/", api.OffenceListApi.as_view(), "api-offence-list"),
+    api_path("nominals/", api.NominalListApi.as_view(), "api-nominal-list"),
+    api_path("nominals/search/", api.NominalSearchApi.as_view(), "api-nominal-search"),
+    api_path("nominals/<str:nominal_id>/", api.NominalDetailApi.as_view(), "api-nominal-detail"),
+    api_path(
+        "nominals/<str:nominal_id>/eligibility/",
+        api.NominalEligibilityApi.as_view(),
+        "api-nominal-eligibility",
+    ),
+    *_detail_routes(),
+]

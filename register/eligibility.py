@@ -1,0 +1,130 @@
+"""Builds the facts register.rules needs from the database, and evaluates criteria sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from register import rules
+from register.models import (
+    Conviction,
+    CriteriaSet,
+    Nominal,
+    ReportedIncident,
+    RiskAssessment,
+)
+
+
+def specified_kind(conviction: Conviction) -> str | None:
+    """Stalking offences are specified by statute; any offence can be DA when flagged as such."""
+    offence = conviction.offence
+    if offence.specified_stalking:
+        return rules.SPECIFIED_STALKING
+    if offence.coercive_control or conviction.is_domestic_abuse:
+        return rules.SPECIFIED_DA
+    return None
+
+
+def person_facts(nominal: Nominal, as_of: dt.date) -> rules.PersonFacts:
+    """Expects convictions (with offence), risk assessments and incidents prefetched."""
+    convictions = tuple(
+        rules.ConvictionFact(
+            record_id=str(c.pk),
+            offence_code=c.offence.code,
+            offence_title=str(c.offence),
+            specified_kind=specified_kind(c),
+            disposal=c.disposal,
+            custodial=c.custodial,
+            sentence_months=c.sentence_months,
+            offence_date=c.offence_date,
+            conviction_date=c.conviction_date,
+            age_at_offence=nominal.age_on(c.offence_date) if c.offence_date else None,
+            spent=bool(c.spent_on and c.spent_on <= as_of),
+        )
+        for c in nominal.convictions.all()
+    )
+    risks = tuple(
+        rules.RiskFact(record_id=str(r.pk), tool=r.tool, assessed_on=r.assessed_on, level=r.level)
+        for r in nominal.risk_assessments.all()
+    )
+    incidents = tuple(
+        rules.IncidentFact(
+            record_id=str(i.pk),
+            occurred_on=i.occurred_on,
+            victim_key=i.victim_reference.strip().lower(),
+            relationship=i.victim_relationship,
+            threatened_only=i.threatened_only,
+            age_at_incident=nominal.age_on(i.occurred_on),
+        )
+        for i in nominal.incidents.all()
+    )
+    return rules.PersonFacts(
+        convictions=convictions,
+        risk_assessments=risks,
+        incidents=incidents,
+        possible_misidentified_victim=bool(nominal.possible_misidentified_victim),
+        primary_aggressor_review_recorded=nominal.primary_aggressor_review_on is not None,
+    )
+
+
+def criteria_settings(criteria: CriteriaSet) -> rules.CriteriaSettings:
+    return rules.CriteriaSettings(
+        key=criteria.key,
+        name=criteria.name,
+        test=criteria.test,
+        custodial_only=criteria.custodial_only,
+        count_spent=criteria.count_spent,
+        count_cautions=criteria.count_cautions,
+        historic_before=criteria.historic_before,
+        count_historic=criteria.count_historic,
+        da_min_age=criteria.da_min_age,
+        stalking_min_age=criteria.stalking_min_age,
+        risk_tools=tuple(criteria.risk_tools),
+        risk_levels=tuple(criteria.risk_levels),
+        window_years=criteria.window_years,
+        min_victims=criteria.min_victims,
+    )
+
+
+FACT_PREFETCHES = (
+    Prefetch("convictions", queryset=Conviction.objects.select_related("offence")),
+    Prefetch("risk_assessments", queryset=RiskAssessment.objects.all()),
+    Prefetch("incidents", queryset=ReportedIncident.objects.all()),
+)
+
+
+def evaluate_nominal(
+    nominal: Nominal,
+    *,
+    as_of: dt.date | None = None,
+    criteria_sets: list[CriteriaSet] | None = None,
+) -> list[tuple[CriteriaSet, rules.EligibilityOutcome]]:
+    as_of = as_of or timezone.localdate()
+    sets = (
+        criteria_sets
+        if criteria_sets is not None
+        else list(CriteriaSet.objects.filter(is_active=True))
+    )
+    facts = person_facts(nominal, as_of)
+    return [(c, rules.evaluate(facts, criteria_settings(c), as_of)) for c in sets]
+
+
+def outcome_as_json(outcome: rules.EligibilityOutcome) -> dict[str, object]:
+    """The snapshot kept on a registration decision."""
+    return {
+        "criteria_key": outcome.criteria_key,
+        "criteria_name": outcome.criteria_name,
+        "criteria_met": outcome.criteria_met,
+        "blocked": outcome.blocked,
+        "checks": [
+            {
+                "rule": c.rule,
+                "passed": c.passed,
+                "detail": c.detail,
+                "record_ids": list(c.record_ids),
+            }
+            for c in outcome.checks
+        ],
+    }

@@ -1,0 +1,253 @@
+"""Offences (a catalogue kept as data), convictions and cautions, reported incidents, civil orders."""
+
+from __future__ import annotations
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from register.models.nominal import Nominal, NominalDetail
+
+
+class Offence(models.Model):
+    """One offence in the catalogue. Loaded by migration from register/offence_catalogue.py;
+    administrators edit it (e.g. gravity) rather than developers."""
+
+    code = models.CharField(max_length=40, unique=True)
+    statute = models.CharField(max_length=200)
+    section = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    specified_stalking = models.BooleanField(default=False)
+    coercive_control = models.BooleanField(default=False)
+    mappa_cat2_specified = models.BooleanField("MAPPA Category 2 specified offence", default=False)
+    sexual = models.BooleanField(default=False)
+    violent = models.BooleanField(default=False)
+    default_gravity = models.PositiveIntegerField(
+        help_text="Crime-harm weight (days of recommended custody for a first offender)"
+    )
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["statute", "section"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.statute_short} {self.section})"
+
+    @property
+    def statute_short(self) -> str:
+        """'Protection from Harassment Act 1997' -> 'PHA 1997'."""
+        words = self.statute.split()
+        year = words[-1] if words and words[-1].isdigit() else ""
+        initials = "".join(w[0] for w in words[:-1] if w[0].isupper()) if year else self.statute
+        return f"{initials} {year}".strip()
+
+
+class Disposal(models.TextChoices):
+    CONVICTION = "conviction", "Conviction"
+    CAUTION = "caution", "Caution"
+    NOT_GUILTY_INSANITY = "not_guilty_insanity", "Not guilty by reason of insanity"
+    DISABILITY_FINDING = "disability_finding", "Found under a disability (did the act)"
+
+
+class SentenceType(models.TextChoices):
+    IMMEDIATE_CUSTODY = "immediate_custody", "Immediate custody"
+    LIFE = "life", "Life imprisonment"
+    IPP = "ipp", "Imprisonment for public protection"
+    SUSPENDED = "suspended", "Suspended sentence"
+    COMMUNITY_ORDER = "community_order", "Community order"
+    FINE = "fine", "Fine"
+    CONDITIONAL_DISCHARGE = "conditional_discharge", "Conditional discharge"
+    ABSOLUTE_DISCHARGE = "absolute_discharge", "Absolute discharge"
+    HOSPITAL_ORDER_RESTRICTED = "hospital_order_restricted", "Hospital order with restriction"
+    HOSPITAL_ORDER = "hospital_order", "Hospital order without restriction"
+    GUARDIANSHIP_ORDER = "guardianship_order", "Guardianship order"
+    NONE = "none", "No sentence (caution)"
+    OTHER = "other", "Other"
+
+
+CUSTODIAL_SENTENCES = frozenset(
+    {SentenceType.IMMEDIATE_CUSTODY, SentenceType.LIFE, SentenceType.IPP}
+)
+
+
+class DaFlagSource(models.TextChoices):
+    PROSECUTOR = "prosecutor", "Prosecutor's DA flag"
+    POLICE = "police", "Police DA flag"
+    COURT = "court", "Court finding"
+    PROBATION = "probation", "Probation assessment"
+    OTHER = "other", "Other"
+
+
+class Conviction(NominalDetail):
+    """A conviction, caution or equivalent finding for one offence.
+
+    Whether it was domestic abuse is a recorded judgement with its source,
+    not a property of the offence type (DOMAIN.md).
+    """
+
+    nominal = models.ForeignKey(Nominal, on_delete=models.CASCADE, related_name="convictions")
+    offence = models.ForeignKey(Offence, on_delete=models.PROTECT, related_name="+")
+    offence_date = models.DateField(null=True, blank=True)
+    conviction_date = models.DateField(help_text="Date of conviction, caution or finding")
+    court = models.CharField(max_length=200, blank=True)
+    disposal = models.CharField(
+        max_length=24, choices=Disposal.choices, default=Disposal.CONVICTION
+    )
+    sentence_type = models.CharField(max_length=32, choices=SentenceType.choices)
+    sentence_months = models.PositiveIntegerField(null=True, blank=True)
+    licence_start = models.DateField(null=True, blank=True)
+    licence_end = models.DateField(null=True, blank=True)
+    is_domestic_abuse = models.BooleanField("Domestic abuse", default=False)
+    da_flag_source = models.CharField(
+        "Source of the DA flag", max_length=16, choices=DaFlagSource.choices, blank=True
+    )
+    spent_on = models.DateField(
+        null=True, blank=True, help_text="When it becomes spent (Rehabilitation of Offenders Act)"
+    )
+    gravity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Leave blank to use the offence's default gravity"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-conviction_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_domestic_abuse=False) | ~models.Q(da_flag_source=""),
+                name="conviction_da_flag_has_source",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(licence_end__isnull=True)
+                | models.Q(licence_start__isnull=True)
+                | models.Q(licence_end__gte=models.F("licence_start")),
+                name="conviction_licence_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offence.title}, {self.get_disposal_display().lower()} {self.conviction_date:%d %b %Y}"
+
+    @property
+    def custodial(self) -> bool:
+        return self.sentence_type in CUSTODIAL_SENTENCES
+
+    @property
+    def age_at_offence(self) -> int | None:
+        return self.nominal.age_on(self.offence_date) if self.offence_date else None
+
+
+class IncidentRelationship(models.TextChoices):
+    INTIMATE_PARTNER = "intimate_partner", "Intimate partner"
+    EX_PARTNER = "ex_partner", "Ex-partner"
+    FAMILY_MEMBER = "family_member", "Family member"
+    OTHER = "other", "Other"
+
+
+class ReportedIncident(NominalDetail):
+    """A reported DA incident, convicted or not: the NPCC serial test and priority use these."""
+
+    nominal = models.ForeignKey(Nominal, on_delete=models.CASCADE, related_name="incidents")
+    occurred_on = models.DateField()
+    crime_reference = models.CharField(max_length=50, blank=True)
+    victim_reference = models.CharField(
+        max_length=100, help_text="Who was harmed: the same reference means the same person"
+    )
+    victim_relationship = models.CharField(max_length=24, choices=IncidentRelationship.choices)
+    threatened_only = models.BooleanField(default=False)
+    description = models.TextField(blank=True)
+    gravity = models.PositiveIntegerField(default=10)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_on"]
+
+    def __str__(self) -> str:
+        return f"Incident {self.occurred_on:%d %b %Y} ({self.crime_reference or 'no crime ref'})"
+
+
+class OrderKind(models.TextChoices):
+    SPO = "spo", "Stalking Protection Order"
+    DAPO = "dapo", "Domestic Abuse Protection Order"
+    DVPN = "dvpn", "Domestic Violence Protection Notice"
+    DVPO = "dvpo", "Domestic Violence Protection Order"
+    NON_MOLESTATION = "non_molestation", "Non-molestation order"
+    RESTRAINING = "restraining", "Restraining order"
+
+
+class CivilOrder(NominalDetail):
+    nominal = models.ForeignKey(Nominal, on_delete=models.CASCADE, related_name="civil_orders")
+    kind = models.CharField(max_length=16, choices=OrderKind.choices)
+    interim = models.BooleanField(default=False)
+    made_on = models.DateField()
+    made_by = models.CharField(max_length=200, blank=True, help_text="Court or authorising officer")
+    starts_on = models.DateField()
+    ends_on = models.DateField(
+        null=True, blank=True, help_text="Leave blank if until further order"
+    )
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="order_dates_in_order",
+            )
+        ]
+        indexes = [models.Index(fields=["ends_on"], name="order_ends_on")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.starts_on:%d %b %Y}"
+
+
+class ConditionKind(models.TextChoices):
+    PROHIBITION = "prohibition", "Prohibition"
+    POSITIVE_REQUIREMENT = "positive_requirement", "Positive requirement"
+    NOTIFICATION_REQUIREMENT = "notification_requirement", "Notification requirement"
+    ELECTRONIC_MONITORING = "electronic_monitoring", "Electronic monitoring"
+
+
+class OrderCondition(NominalDetail):
+    order = models.ForeignKey(CivilOrder, on_delete=models.CASCADE, related_name="conditions")
+    kind = models.CharField(max_length=32, choices=ConditionKind.choices)
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class BreachOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    NO_FURTHER_ACTION = "nfa", "No further action"
+    CAUTION = "caution", "Caution"
+    CHARGE = "charge", "Charge"
+    CONVICTION = "conviction", "Conviction"
+
+
+class OrderBreach(NominalDetail):
+    """A breach of a civil order is itself an offence; its outcome may be a conviction on the register."""
+
+    order = models.ForeignKey(CivilOrder, on_delete=models.CASCADE, related_name="breaches")
+    occurred_on = models.DateField()
+    description = models.TextField()
+    reported_by = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(
+        max_length=16, choices=BreachOutcome.choices, default=BreachOutcome.PENDING
+    )
+    outcome_on = models.DateField(null=True, blank=True)
+    conviction = models.ForeignKey(
+        Conviction, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_on"]
+
+    def __str__(self) -> str:
+        return f"Breach {self.occurred_on:%d %b %Y}: {self.get_outcome_display()}"

@@ -1,0 +1,65 @@
+"""Every write to the register: keyword-only, atomic, each recording who acted and why."""
+
+from register.services.common import full_clean, require_reason
+from register.services.details import (
+    DETAIL_KINDS,
+    detail_kind,
+    nominal_detail_add,
+    nominal_detail_remove,
+    nominal_detail_update,
+)
+from register.services.merge import nominal_merge, possible_duplicates
+from register.services.nominals import (
+    NOMINAL_FIELDS,
+    nominal_create,
+    nominal_record_primary_aggressor_review,
+    nominal_refresh_risk_level,
+    nominal_share,
+    nominal_update,
+)
+from register.services.registration import (
+    registration_decide,
+    registration_end,
+    registration_review_decide,
+    registration_review_request,
+    registration_serve_notice,
+)
+from register.services.staff import (
+    agency_create,
+    api_client_create,
+    hash_secret,
+    staff_deactivate_dormant,
+    staff_user_create,
+    staff_user_set_active,
+    staff_user_update,
+)
+
+__all__ = [
+    "DETAIL_KINDS",
+    "NOMINAL_FIELDS",
+    "agency_create",
+    "api_client_create",
+    "detail_kind",
+    "full_clean",
+    "hash_secret",
+    "nominal_create",
+    "nominal_detail_add",
+    "nominal_detail_remove",
+    "nominal_detail_update",
+    "nominal_merge",
+    "nominal_record_primary_aggressor_review",
+    "nominal_refresh_risk_level",
+    "nominal_share",
+    "nominal_update",
+    "possible_duplicates",
+    "registration_decide",
+    "registration_end",
+    "registration_review_decide",
+    "registration_review_request",
+    "registration_serve_notice",
+    "require_reason",
+    "staff_deactivate_dormant",
+    "staff_user_create",
+    "staff_user_set_active",
+    "staff_user_update",
+]
