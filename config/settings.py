@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from config import embedded
 
@@ -93,6 +94,8 @@ if TESTING:
     # Worker threads in the Celery tests must not keep connections that would
     # stop the test database from being dropped.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # One test database per run, so two runs on one machine never collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "register.StaffUser"
@@ -218,6 +221,10 @@ CELERY_BEAT_SCHEDULE = {
     "deactivate-dormant-staff": {
         "task": "register.tasks.deactivate_dormant_staff",
         "schedule": timedelta(hours=6),
+    },
+    "refresh-priorities": {
+        "task": "register.tasks.refresh_priorities",
+        "schedule": crontab(hour=2, minute=15),
     },
 }
 

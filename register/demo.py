@@ -10,9 +10,13 @@ import datetime as dt
 import os
 import uuid
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
 
 from register import services
-from register.models import Agency, AgencyKind, Nominal, Role, StaffUser
+from register.models import Agency, AgencyKind, CriteriaSet, Nominal, Offence, Role, StaffUser
+from register.services import details, registration
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-register-2026")
 DEMO_NAMESPACE = uuid.UUID("6f1d2c0e-5a43-4d1b-9d7e-2b8f3b7a9c10")
@@ -45,6 +49,188 @@ NOMINALS = [
 ]
 
 
+# What each demo person shows a new user (see DEMO_STORIES in the README):
+# n1 meets every conviction-based criteria set (stalking twice, custody);
+# n2 meets "broad convicted" but not the Lords amendment (suspended sentence, high RoSH);
+# n3 meets only the NPCC serial test (reported against two partners, never convicted);
+# n4 meets none (one DA assault, low risk);
+# n5 meets the criteria but is blocked: a possible misidentified victim, no review yet;
+# n6 is registered, with a civil order, a breach and a review date.
+def _details(key: str, nominal: Nominal, actor: StaffUser, today: dt.date) -> None:
+    def add(detail_kind: str, parent: Any = None, **data: object) -> Any:
+        return details.nominal_detail_add(
+            actor=actor, nominal=nominal, kind=detail_kind, data=data, reason=REASON, parent=parent
+        )
+
+    def offence(code: str) -> Offence:
+        return Offence.objects.get(code=code)
+
+    years = lambda n: today - dt.timedelta(days=365 * n)  # noqa: E731
+    add(
+        "addresses",
+        kind="main",
+        line_1=f"{10 + len(key)} Moor Lane",
+        town="Northmoor",
+        postcode="NM1 4AB",
+        date_from=years(2),
+    )
+    if key == "n1":
+        add("names", kind="alias", given_names="Jon", family_name="Smyth")
+        add("names", kind="online", given_names="", family_name="jonnyS84", platform="Instagram")
+        add("vehicles", registration="NM19 KXP", description="Blue Ford Focus")
+        add("contact-details", kind="phone", value="07700 900123")
+        add(
+            "convictions",
+            offence=offence("PHA1997-s2A"),
+            offence_date=years(6),
+            conviction_date=years(6) + dt.timedelta(days=90),
+            court="Northmoor Magistrates",
+            sentence_type="community_order",
+            is_domestic_abuse=True,
+            da_flag_source="prosecutor",
+        )
+        add(
+            "convictions",
+            offence=offence("PHA1997-s4A"),
+            offence_date=years(3),
+            conviction_date=years(3) + dt.timedelta(days=120),
+            court="Northmoor Crown Court",
+            sentence_type="immediate_custody",
+            sentence_months=18,
+            licence_start=years(2),
+            licence_end=today + dt.timedelta(days=200),
+            is_domestic_abuse=True,
+            da_flag_source="prosecutor",
+        )
+        add(
+            "risk-assessments",
+            tool="oasys_rosh",
+            assessed_on=years(1),
+            level="high",
+            risk_to=["ex_partner"],
+            next_review_on=today + dt.timedelta(days=30),
+        )
+    elif key == "n2":
+        add(
+            "convictions",
+            offence=offence("SCA2015-s76"),
+            offence_date=years(2),
+            conviction_date=years(2) + dt.timedelta(days=60),
+            court="Northmoor Crown Court",
+            sentence_type="suspended",
+            sentence_months=12,
+            is_domestic_abuse=True,
+            da_flag_source="prosecutor",
+        )
+        add(
+            "risk-assessments",
+            tool="oasys_rosh",
+            assessed_on=years(1),
+            level="high",
+            risk_to=["partner", "children"],
+            next_review_on=today + dt.timedelta(days=5),
+        )
+        add(
+            "household-members",
+            relationship="child",
+            name="Child A",
+            date_of_birth=today - dt.timedelta(days=365 * 6),
+        )
+    elif key == "n3":
+        add(
+            "incidents",
+            occurred_on=years(2),
+            crime_reference="NM/21/1044",
+            victim_reference="V-NM-1",
+            victim_relationship="ex_partner",
+            gravity=30,
+        )
+        add(
+            "incidents",
+            occurred_on=years(1),
+            crime_reference="NM/22/0381",
+            victim_reference="V-NM-2",
+            victim_relationship="intimate_partner",
+            gravity=60,
+        )
+        add("risk-assessments", tool="dash", assessed_on=years(1), level="medium")
+    elif key == "n4":
+        add(
+            "convictions",
+            offence=offence("CJA1988-s39"),
+            offence_date=years(4),
+            conviction_date=years(4) + dt.timedelta(days=30),
+            court="Southdale Magistrates",
+            sentence_type="fine",
+            is_domestic_abuse=True,
+            da_flag_source="police",
+        )
+        add("risk-assessments", tool="oasys_rosh", assessed_on=years(2), level="low")
+    elif key == "n5":
+        for code, when in (("PHA1997-s2A", 5), ("PHA1997-s2A", 2)):
+            add(
+                "convictions",
+                offence=offence(code),
+                offence_date=years(when),
+                conviction_date=years(when) + dt.timedelta(days=45),
+                court="Southdale Magistrates",
+                sentence_type="community_order",
+                is_domestic_abuse=True,
+                da_flag_source="court",
+            )
+        services.nominal_update(
+            actor=actor,
+            nominal=nominal,
+            reason=REASON,
+            possible_misidentified_victim="counter_allegation",
+        )
+    elif key == "n6":
+        for when in (7, 3):
+            add(
+                "convictions",
+                offence=offence("PHA1997-s4A"),
+                offence_date=years(when),
+                conviction_date=years(when) + dt.timedelta(days=100),
+                court="Eastham Crown Court",
+                sentence_type="immediate_custody",
+                sentence_months=24,
+                is_domestic_abuse=True,
+                da_flag_source="prosecutor",
+            )
+        order = add(
+            "civil-orders",
+            kind="spo",
+            made_on=years(1),
+            made_by="Eastham Magistrates",
+            starts_on=years(1),
+            ends_on=today + dt.timedelta(days=365),
+        )
+        add(
+            "order-conditions",
+            parent=order,
+            kind="prohibition",
+            text="Not to contact the protected person directly or indirectly",
+        )
+        add(
+            "order-breaches",
+            parent=order,
+            occurred_on=today - dt.timedelta(days=20),
+            description="Sent messages through a mutual friend",
+            reported_by="Victim",
+        )
+        criteria = CriteriaSet.objects.get(key="broad-convicted")
+        registration.registration_decide(
+            actor=actor,
+            nominal=nominal,
+            criteria_set=criteria,
+            decision="register",
+            rationale="Serial stalking; two custodial sentences",
+            decided_on=years(1),
+            starts_on=years(1),
+            review_on=today + dt.timedelta(days=60),
+        )
+
+
 @dataclass
 class DemoLogin:
     username: str
@@ -61,9 +247,12 @@ def load() -> list[DemoLogin]:
             username = f"{prefix}.{code.lower()}"
             users[(code, role)] = _user(username, agency, role, first, last)
             logins.append(DemoLogin(username, Role(role).label, agency.name))
+    today = timezone.localdate()
     for key, lead, given, family, dob, shared in NOMINALS:
         actor = users[(lead, Role.OFFENDER_MANAGER)]
-        nominal = _nominal(key, actor, given, family, dob)
+        nominal, created = _nominal(key, actor, given, family, dob)
+        if created:
+            _details(key, nominal, actor, today)
         for code in shared:
             services.nominal_share(
                 actor=actor, nominal=nominal, agency=agencies[code], reason=REASON
@@ -95,17 +284,21 @@ def _user(username: str, agency: Agency, role: str, first: str, last: str) -> St
     )
 
 
-def _nominal(key: str, actor: StaffUser, given: str, family: str, dob: dt.date) -> Nominal:
+def _nominal(
+    key: str, actor: StaffUser, given: str, family: str, dob: dt.date
+) -> tuple[Nominal, bool]:
     nominal_id = uuid.uuid5(DEMO_NAMESPACE, key)
     existing = Nominal.objects.filter(pk=nominal_id).first()
     if existing:
-        return existing
+        return existing, False
     # Fixed ids make demo links stable across machines and reruns.
-    return services.nominal_create(
+    nominal = services.nominal_create(
         actor=actor,
         family_name=family,
         given_names=given,
         date_of_birth=dob,
         reason=REASON,
         nominal_id=nominal_id,
+        responsible_officer=actor,
     )
+    return nominal, True

@@ -11,3 +11,11 @@ from register.services import staff_deactivate_dormant
 def deactivate_dormant_staff() -> int:
     """Disable accounts nobody has used for DORMANT_ACCOUNT_DAYS; history names the scheduler."""
     return staff_deactivate_dormant(actor=system_actor(), days=settings.DORMANT_ACCOUNT_DAYS)
+
+
+@shared_task
+def refresh_priorities() -> int:
+    """Nightly: recency decays with time alone, so every stored RFGV score is recomputed."""
+    from register.priority import refresh_all_priorities
+
+    return refresh_all_priorities()

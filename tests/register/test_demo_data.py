@@ -35,3 +35,42 @@ class DemoDataTests(TestCase):
         before = _row_counts()
         call_command("load_demo_data", stdout=io.StringIO())
         self.assertEqual(_row_counts(), before)
+
+
+class DemoStoriesTests(TestCase):
+    """Each demo person shows a new user one kind of eligibility outcome."""
+
+    def test_demo_people_show_each_outcome(self) -> None:
+        import uuid
+
+        from register import demo
+        from register.eligibility import evaluate_nominal
+        from register.models import Nominal, RegistrationStatus
+
+        call_command("load_demo_data", stdout=io.StringIO())
+
+        def outcomes(key: str) -> dict[str, tuple[bool, bool]]:
+            nominal = Nominal.objects.get(pk=uuid.uuid5(demo.DEMO_NAMESPACE, key))
+            return {
+                criteria.key: (outcome.criteria_met, outcome.blocked)
+                for criteria, outcome in evaluate_nominal(nominal)
+            }
+
+        met = (True, False)
+        not_met = (False, False)
+        self.assertEqual(
+            outcomes("n1"), {"lords-2024": met, "broad-convicted": met, "npcc-serial": not_met}
+        )
+        self.assertEqual(
+            outcomes("n2"), {"lords-2024": not_met, "broad-convicted": met, "npcc-serial": not_met}
+        )
+        self.assertEqual(
+            outcomes("n3"), {"lords-2024": not_met, "broad-convicted": not_met, "npcc-serial": met}
+        )
+        self.assertEqual(
+            outcomes("n4"),
+            {"lords-2024": not_met, "broad-convicted": not_met, "npcc-serial": not_met},
+        )
+        self.assertEqual(outcomes("n5")["broad-convicted"], (True, True))
+        registered = Nominal.objects.get(pk=uuid.uuid5(demo.DEMO_NAMESPACE, "n6"))
+        self.assertEqual(registered.registration_status, RegistrationStatus.REGISTERED)
