@@ -19,5 +19,6 @@ urlpatterns = [
     path("health/", register_views.health, name="health"),
     path("accessibility/", register_views.accessibility, name="accessibility"),
     path("", include("register.urls")),
+    path("reference/", include("register.reference_urls")),
     path("api/v1/", include(api_v1)),
 ]

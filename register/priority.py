@@ -18,8 +18,14 @@ from register import rules
 from register.models import Conviction, Nominal, PriorityWeights, ReportedIncident
 
 
-def current_weights() -> rules.PriorityWeights:
-    row = PriorityWeights.objects.order_by("pk").first() or PriorityWeights()
+def weights_row(agency_id: int | None) -> PriorityWeights:
+    """The agency's own weights, else the default row, else the built-in defaults."""
+    rows = {w.agency_id: w for w in PriorityWeights.objects.filter(agency_id__in=[agency_id, None])}
+    return rows.get(agency_id) or rows.get(None) or PriorityWeights()
+
+
+def current_weights(agency_id: int | None = None) -> rules.PriorityWeights:
+    row = weights_row(agency_id)
     return rules.PriorityWeights(
         recency=row.recency,
         frequency=row.frequency,
@@ -70,7 +76,8 @@ def nominal_refresh_priority(
     *, nominal: Nominal, as_of: dt.date | None = None
 ) -> rules.PriorityScore:
     as_of = as_of or timezone.localdate()
-    score = rules.priority_score(scored_events([nominal.pk])[nominal.pk], current_weights(), as_of)
+    weights = current_weights(nominal.lead_agency_id)
+    score = rules.priority_score(scored_events([nominal.pk])[nominal.pk], weights, as_of)
     Nominal.objects.filter(pk=nominal.pk).update(
         priority_score=score.total, priority_parts=_parts(score)
     )
@@ -81,14 +88,20 @@ def nominal_refresh_priority(
 def refresh_all_priorities(*, as_of: dt.date | None = None, batch_size: int = 2000) -> int:
     """Nightly: recompute every score in batches (recency decays even when nothing changes)."""
     as_of = as_of or timezone.localdate()
-    weights = current_weights()
-    ids = list(Nominal.objects.filter(merged_into__isnull=True).values_list("pk", flat=True))
+    weights: dict[int | None, rules.PriorityWeights] = {}
+    leads = dict(
+        Nominal.objects.filter(merged_into__isnull=True).values_list("pk", "lead_agency_id")
+    )
+    ids = list(leads)
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         events = scored_events(batch)
         rows = []
         for pk in batch:
-            score = rules.priority_score(events[pk], weights, as_of)
+            agency_id = leads[pk]
+            if agency_id not in weights:
+                weights[agency_id] = current_weights(agency_id)
+            score = rules.priority_score(events[pk], weights[agency_id], as_of)
             rows.append(Nominal(pk=pk, priority_score=score.total, priority_parts=_parts(score)))
         with transaction.atomic():
             Nominal.objects.bulk_update(rows, ["priority_score", "priority_parts"])

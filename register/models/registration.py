@@ -134,8 +134,12 @@ class RegistrationReview(NominalDetail):
 
 
 class PriorityWeights(models.Model):
-    """RFGV weights, one row, edited by administrators (forces set their own)."""
+    """RFGV weights. Forces set their own: one row per agency, and a default row (no agency)
+    for agencies that have not."""
 
+    agency = models.OneToOneField(
+        "register.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     recency = models.FloatField(default=1.0)
     frequency = models.FloatField(default=1.0)
     gravity = models.FloatField(default=1.0)
@@ -148,6 +152,13 @@ class PriorityWeights(models.Model):
 
     class Meta:
         verbose_name_plural = "priority weights"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency"],
+                name="one_default_priority_weights",
+                nulls_distinct=False,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"R {self.recency} F {self.frequency} G {self.gravity} V {self.victims}"
