@@ -222,11 +222,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "register.tasks.deactivate_dormant_staff",
         "schedule": timedelta(hours=6),
     },
+    "scan-overdue": {
+        "task": "notifications.tasks.scan_overdue",
+        "schedule": timedelta(minutes=5),
+    },
+    "scan-due-soon": {
+        "task": "notifications.tasks.scan_due_soon",
+        "schedule": timedelta(hours=1),
+    },
+    "scan-escalations": {
+        "task": "notifications.tasks.scan_escalations",
+        "schedule": timedelta(hours=1),
+    },
+    "daily-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "refresh-priorities": {
         "task": "register.tasks.refresh_priorities",
         "schedule": crontab(hour=2, minute=15),
     },
 }
+
+# An overdue task still open this many days later is escalated to a supervisor.
+ESCALATE_AFTER_DAYS = int(os.environ.get("ESCALATE_AFTER_DAYS", "3"))
+# Links in e-mails.
+SERVICE_URL = os.environ.get("SERVICE_URL", "http://localhost:8000")
 
 # Staff accounts unused this long are disabled by the scheduler.
 DORMANT_ACCOUNT_DAYS = int(os.environ.get("DORMANT_ACCOUNT_DAYS", "90"))

@@ -1,9 +1,21 @@
-"""Notification requirements, due items and scans live here (issue 4).
+"""Notification requirements, notifications received, due items, tasks and breaches.
 
-For now: the record that the scheduler is alive, so a silent beat is noticed.
+DueItem is the one model for everything that falls due in any app: each app
+creates and closes its due items through notifications.services, and the
+scans in notifications.tasks flag what is overdue. No app runs a scheduler
+of its own.
 """
 
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from simple_history.models import HistoricalRecords
+
+from register.models import Agency, Conviction, Nominal, Registration, StaffUser
 
 
 class SchedulerHeartbeat(models.Model):
@@ -17,3 +29,329 @@ class SchedulerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.worker}"
+
+
+class DeadlineRule(models.TextChoices):
+    WITHIN_3_DAYS = "within_3_days", "Within 3 days of the change"
+    TRAVEL = "travel", "7 days before travel (at least 24 hours)"
+    WEEKLY = "weekly", "Every 7 days (no fixed abode)"
+    ANNUAL = "annual", "Every year"
+
+
+class RequirementItem(models.Model):
+    """One thing a registered person may have to notify (kept as data, loaded by migration)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    deadline_rule = models.CharField(max_length=16, choices=DeadlineRule.choices)
+    deadline_days = models.PositiveSmallIntegerField(default=3)
+    in_default_set = models.BooleanField(
+        default=True, help_text="Part of the statutory default set; otherwise an optional item"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-in_default_set", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class RequirementSet(models.Model):
+    """What this registered person must notify: the default set, tailored with reasons."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="requirement_set"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Requirements for {self.registration.nominal}"
+
+
+class Tailoring(models.TextChoices):
+    DEFAULT = "default", "Default"
+    ADDED = "added", "Added for this person"
+    DROPPED = "dropped", "Dropped for this person"
+    CHANGED = "changed", "Deadline changed for this person"
+
+
+class RequirementSetItem(models.Model):
+    requirement_set = models.ForeignKey(
+        RequirementSet, on_delete=models.CASCADE, related_name="items"
+    )
+    item = models.ForeignKey(RequirementItem, on_delete=models.PROTECT, related_name="+")
+    tailoring = models.CharField(
+        max_length=16, choices=Tailoring.choices, default=Tailoring.DEFAULT
+    )
+    deadline_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    tailoring_reason = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        StaffUser, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement_set", "item"], name="requirement_once_per_set"
+            ),
+            # Tailoring is the report's answer to the blanket model: it must say why and who agreed.
+            models.CheckConstraint(
+                condition=models.Q(tailoring="default")
+                | (~models.Q(tailoring_reason="") & models.Q(approved_by__isnull=False)),
+                name="tailoring_has_reason_and_approver",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} ({self.get_tailoring_display()})"
+
+    @property
+    def applies(self) -> bool:
+        return self.tailoring != Tailoring.DROPPED
+
+
+class NotificationPeriod(models.Model):
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="notification_period"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="Blank when indefinite")
+    indefinite = models.BooleanField(default=False)
+    review_on = models.DateField(null=True, blank=True)
+    conviction = models.ForeignKey(Conviction, on_delete=models.PROTECT, related_name="+")
+    rule_key = models.CharField(max_length=40)
+    explanation = models.TextField()
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return "Indefinite" if self.indefinite else f"{self.starts_on} to {self.ends_on}"
+
+
+class NotificationChannel(models.TextChoices):
+    IN_PERSON = "in_person", "In person at a police station"
+    PARTNER_FORCE = "partner_force", "Received by another force (API)"
+
+
+class Notification(models.Model):
+    """A notification received from the registered person."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    nominal = models.ForeignKey(Nominal, on_delete=models.CASCADE, related_name="notifications")
+    received_at = models.DateTimeField()
+    channel = models.CharField(max_length=16, choices=NotificationChannel.choices)
+    station = models.CharField(max_length=200)
+    received_by = models.ForeignKey(StaffUser, on_delete=models.PROTECT, related_name="+")
+    receiving_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    identity_checked = models.BooleanField(default=False)
+    items = ArrayField(models.CharField(max_length=40), help_text="Requirement item codes notified")
+    details = models.TextField(help_text="What was notified, in the person's words where possible")
+    departs_at = models.DateTimeField(null=True, blank=True, help_text="Foreign travel: departure")
+    late_reason = models.TextField(blank=True, help_text="Why notice was short or late")
+    verified_on = models.DateField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        StaffUser, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verification_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"Notification {self.received_at:%d %b %Y %H:%M}"
+
+
+class DueKind(models.TextChoices):
+    INITIAL_NOTIFICATION = "initial_notification", "Initial notification"
+    CHANGE_NOTIFICATION = "change_notification", "Notification of a change"
+    ANNUAL_NOTIFICATION = "annual_notification", "Annual notification"
+    WEEKLY_NOTIFICATION = "weekly_notification", "Weekly notification (no fixed abode)"
+    TRAVEL_NOTICE = "travel_notice", "Foreign travel notice"
+    RISK_REVIEW = "risk_review", "Risk assessment review"
+    PLAN_REVIEW = "plan_review", "Risk management plan review"
+    MAPPA_MEETING = "mappa_meeting", "MAPPA meeting"
+    MAPPA_ACTION = "mappa_action", "MAPPA meeting action"
+    HOME_VISIT = "home_visit", "Home visit"
+    ORDER_EXPIRY = "order_expiry", "Civil order expiry"
+    LICENCE_EXPIRY = "licence_expiry", "Licence expiry"
+    PERIOD_END = "period_end", "End of notification period"
+    REGISTRATION_REVIEW = "registration_review", "Registration review"
+    ARCHIVE_REVIEW = "archive_review", "Archive review"
+    DISCLOSURE = "disclosure", "Disclosure scheme deadline"
+    VICTIM_UPDATE = "victim_update", "Victim update"
+
+
+class DueStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    OVERDUE = "overdue", "Overdue"
+    MET = "met", "Met"
+    WAIVED = "waived", "Waived"
+
+
+class DueItem(models.Model):
+    """Something that falls due, in any app, and the record it belongs to."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=32, choices=DueKind.choices)
+    title = models.CharField(max_length=300)
+    nominal = models.ForeignKey(Nominal, on_delete=models.CASCADE, related_name="due_items")
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.CharField(max_length=64)
+    due_at = models.DateTimeField()
+    owner = models.ForeignKey(
+        StaffUser, on_delete=models.PROTECT, null=True, blank=True, related_name="due_items"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=8, choices=DueStatus.choices, default=DueStatus.OPEN)
+    met_at = models.DateTimeField(null=True, blank=True)
+    waived_reason = models.TextField(blank=True)
+    flagged_overdue_at = models.DateTimeField(null=True, blank=True)
+    warned_due_soon_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            # The scans read only open items by due time: their cost follows the items
+            # due, not the size of the register.
+            models.Index(
+                fields=["due_at"], condition=models.Q(status="open"), name="due_open_by_time"
+            ),
+            models.Index(fields=["owner", "status", "due_at"], name="due_owner_status"),
+            models.Index(fields=["subject_type", "subject_id"], name="due_subject"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="waived") | ~models.Q(waived_reason=""),
+                name="due_waived_has_reason",
+            ),
+            # One open item of a kind per record: re-scheduling moves it rather than adding another.
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id"],
+                condition=models.Q(status__in=["open", "overdue"]),
+                name="due_one_open_per_subject_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} due {self.due_at:%d %b %Y %H:%M}"
+
+
+class TaskKind(models.TextChoices):
+    OVERDUE = "overdue", "Overdue"
+    DUE_SOON = "due_soon", "Due soon"
+    ESCALATION = "escalation", "Escalated: still overdue"
+    BREACH = "breach", "Suspected breach"
+    ALERT = "alert", "Alert"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+
+
+class Task(models.Model):
+    """An officer's to-do, raised by a scan or a service. Scans never raise the same one twice."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=TaskKind.choices)
+    owner = models.ForeignKey(StaffUser, on_delete=models.PROTECT, related_name="tasks")
+    nominal = models.ForeignKey(Nominal, on_delete=models.CASCADE, related_name="tasks")
+    due_item = models.ForeignKey(
+        DueItem, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    title = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)
+    status = models.CharField(max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    outcome = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["owner", "status", "created_at"], name="task_inbox"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="open", kind="overdue", escalated_at__isnull=True),
+                name="task_unescalated_overdue",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["due_item", "kind", "owner"],
+                condition=models.Q(due_item__isnull=False),
+                name="task_once_per_due_item_kind_owner",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | ~models.Q(outcome=""),
+                name="task_done_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BreachStatus(models.TextChoices):
+    SUSPECTED = "suspected", "Suspected"
+    ESCALATED = "escalated", "Escalated"
+    CLOSED = "closed", "Closed"
+
+
+class BreachOutcome(models.TextChoices):
+    NO_FURTHER_ACTION = "nfa", "No further action"
+    CAUTION = "caution", "Caution"
+    CHARGE = "charge", "Charge"
+    CONVICTION = "conviction", "Conviction"
+
+
+class Breach(models.Model):
+    """A suspected failure to notify, or false information: a criminal offence."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    nominal = models.ForeignKey(
+        Nominal, on_delete=models.CASCADE, related_name="notification_breaches"
+    )
+    requirement = models.ForeignKey(RequirementItem, on_delete=models.PROTECT, related_name="+")
+    due_item = models.ForeignKey(
+        DueItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    found_on = models.DateField()
+    found_by = models.ForeignKey(StaffUser, on_delete=models.PROTECT, related_name="+")
+    evidence = models.TextField()
+    status = models.CharField(
+        max_length=16, choices=BreachStatus.choices, default=BreachStatus.SUSPECTED
+    )
+    urgent_meeting_requested = models.BooleanField(default=False)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=BreachOutcome.choices, blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+    conviction = models.ForeignKey(
+        Conviction, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-found_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | ~models.Q(outcome=""),
+                name="breach_closed_has_outcome",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Suspected breach {self.found_on:%d %b %Y}: {self.requirement}"

@@ -1,9 +1,12 @@
+"""Celery tasks: thin wrappers over the scans and services, each safe to run twice or at once."""
+
 from __future__ import annotations
 
 import socket
 
 from celery import shared_task
 
+from notifications import scans
 from notifications.services import scheduler_heartbeat_record
 
 
@@ -12,3 +15,36 @@ def scheduler_heartbeat() -> str:
     """Beat's proof of life: if /health/ shows this is stale, no scan is running either."""
     beat = scheduler_heartbeat_record(worker=socket.gethostname())
     return beat.at.isoformat()
+
+
+@shared_task
+def scan_overdue() -> dict[str, int]:
+    result = scans.scan_overdue()
+    return {"items": result.items, "tasks": result.tasks}
+
+
+@shared_task
+def scan_due_soon() -> dict[str, int]:
+    result = scans.scan_due_soon()
+    return {"items": result.items, "tasks": result.tasks}
+
+
+@shared_task
+def scan_escalations() -> dict[str, int]:
+    result = scans.scan_escalations()
+    return {"items": result.items, "tasks": result.tasks}
+
+
+@shared_task
+def send_overdue_emails() -> int:
+    """Tell each officer with newly overdue tasks by e-mail (queued after the scan commits)."""
+    from notifications.digest import send_overdue_notices
+
+    return send_overdue_notices()
+
+
+@shared_task
+def send_daily_digests() -> int:
+    from notifications.digest import send_daily_digests as send
+
+    return send()

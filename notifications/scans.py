@@ -1,0 +1,151 @@
+"""The scans that notice what is overdue. Set-based, idempotent, safe to run concurrently.
+
+Each scan is one conditional UPDATE ... RETURNING over the partial index of
+open items by due time: a row changes state once, so of two scans running at
+once exactly one sees it, and the tasks it raises are inserted with
+ON CONFLICT DO NOTHING against a unique constraint as a second guard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from notifications.models import DueStatus, Task, TaskKind
+from register.models import Role, StaffUser
+
+
+@dataclass
+class ScanResult:
+    name: str
+    items: int
+    tasks: int
+
+
+def _raise_tasks(rows: Iterable[tuple[Any, ...]], kind: str, now: dt.datetime, title: str) -> int:
+    """rows: (due_item_id, nominal_id, owner_id, item_title, due_at). Owner-less items have no task."""
+    tasks = [
+        Task(
+            kind=kind,
+            owner_id=owner_id,
+            nominal_id=nominal_id,
+            due_item_id=due_item_id,
+            title=f"{title}: {item_title}",
+            detail=f"Due {timezone.localtime(due_at):%d %b %Y %H:%M}",
+            created_at=now,
+        )
+        for due_item_id, nominal_id, owner_id, item_title, due_at in rows
+        if owner_id is not None
+    ]
+    created = Task.objects.bulk_create(tasks, ignore_conflicts=True)
+    return len(created)
+
+
+@transaction.atomic
+def scan_overdue(*, now: dt.datetime | None = None) -> ScanResult:
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE notifications_dueitem
+               SET status = %s, flagged_overdue_at = %s
+             WHERE status = %s AND due_at < %s
+         RETURNING id, nominal_id, owner_id, title, due_at
+            """,
+            [DueStatus.OVERDUE, now, DueStatus.OPEN, now],
+        )
+        rows = cursor.fetchall()
+    tasks = _raise_tasks(rows, TaskKind.OVERDUE, now, "Overdue")
+    _queue_follow_up(tasks)
+    return ScanResult("overdue", len(rows), tasks)
+
+
+@transaction.atomic
+def scan_due_soon(*, now: dt.datetime | None = None, days: int = 7) -> ScanResult:
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE notifications_dueitem
+               SET warned_due_soon_at = %s
+             WHERE status = %s AND due_at >= %s AND due_at < %s AND warned_due_soon_at IS NULL
+         RETURNING id, nominal_id, owner_id, title, due_at
+            """,
+            [now, DueStatus.OPEN, now, now + dt.timedelta(days=days)],
+        )
+        rows = cursor.fetchall()
+    return ScanResult("due_soon", len(rows), _raise_tasks(rows, TaskKind.DUE_SOON, now, "Due soon"))
+
+
+def _supervisors(agency_ids: set[int]) -> dict[tuple[int, int | None], set[int]]:
+    """Supervisors by (agency, team), and by (agency, None) for the whole agency."""
+    found: dict[tuple[int, int | None], set[int]] = {}
+    for pk, agency_id, team_id in StaffUser.objects.filter(
+        agency_id__in=agency_ids, roles__contains=[Role.SUPERVISOR], is_active=True
+    ).values_list("pk", "agency_id", "team_id"):
+        found.setdefault((agency_id, team_id), set()).add(pk)
+        found.setdefault((agency_id, None), set()).add(pk)
+    return found
+
+
+@transaction.atomic
+def scan_escalations(
+    *, now: dt.datetime | None = None, after_days: int | None = None
+) -> ScanResult:
+    """An overdue task still open N days later goes to the owner's supervisor as well."""
+    now = now or timezone.now()
+    after_days = after_days if after_days is not None else settings.ESCALATE_AFTER_DAYS
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE notifications_task
+               SET escalated_at = %s
+             WHERE status = 'open' AND kind = 'overdue' AND escalated_at IS NULL
+               AND created_at < %s
+         RETURNING id, due_item_id, nominal_id, owner_id, title
+            """,
+            [now, now - dt.timedelta(days=after_days)],
+        )
+        rows = cursor.fetchall()
+    owners = {
+        pk: (agency_id, team_id)
+        for pk, agency_id, team_id in StaffUser.objects.filter(
+            pk__in={r[3] for r in rows}
+        ).values_list("pk", "agency_id", "team_id")
+    }
+    supervisors = _supervisors({a for a, _ in owners.values()})
+    escalations = []
+    for _task_id, due_item_id, nominal_id, owner_id, title in rows:
+        agency_id, team_id = owners[owner_id]
+        for supervisor_id in supervisors.get((agency_id, team_id)) or supervisors.get(
+            (agency_id, None), []
+        ):
+            if supervisor_id == owner_id:
+                continue
+            escalations.append(
+                Task(
+                    kind=TaskKind.ESCALATION,
+                    owner_id=supervisor_id,
+                    nominal_id=nominal_id,
+                    due_item_id=due_item_id,
+                    title=f"Escalated ({after_days} days): {title}",
+                    detail=f"Still open for the responsible officer after {after_days} days.",
+                    created_at=now,
+                )
+            )
+    created = Task.objects.bulk_create(escalations, ignore_conflicts=True)
+    return ScanResult("escalations", len(rows), len(created))
+
+
+def _queue_follow_up(count: int) -> None:
+    """E-mail follow-up goes out after commit, so a rolled-back scan sends nothing."""
+    if count:
+        from notifications.tasks import send_overdue_emails
+
+        transaction.on_commit(send_overdue_emails.delay)
