@@ -72,7 +72,7 @@ def stop_database(timeout: float = 30.0) -> None:
 
 
 def broker_url() -> str:
-    for name in ("queue", "processed"):
+    for name in ("queue", "processed", "control"):
         (BROKER_DIR / name).mkdir(parents=True, exist_ok=True)
     return "filesystem://"
 
@@ -83,6 +83,8 @@ def broker_transport_options() -> dict[str, object]:
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # Broadcast (remote control) messages; kombu's default is ./control in the cwd.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 
