@@ -2,12 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from notifications.api_urls import urlpatterns as notifications_api
 from register import views as register_views
 from register.api_urls import api_path
 from register.api_urls import urlpatterns as register_api
 
 api_v1 = [
     *register_api,
+    *notifications_api,
     api_path("schema/", SpectacularAPIView.as_view(), "api-schema"),
     api_path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), "api-docs"),
 ]
@@ -18,6 +20,8 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", register_views.health, name="health"),
     path("accessibility/", register_views.accessibility, name="accessibility"),
+    # Before register.urls: its nominals/<id>/<kind>/new/ would catch notifications' .../new/.
+    path("", include("notifications.urls")),
     path("", include("register.urls")),
     path("reference/", include("register.reference_urls")),
     path("api/v1/", include(api_v1)),

@@ -290,10 +290,12 @@ class Task(models.Model):
             ),
         ]
         constraints = [
+            # One open task per item, kind and owner. Done tasks do not count: an item moved to a
+            # new time and overdue again must raise a new task.
             models.UniqueConstraint(
                 fields=["due_item", "kind", "owner"],
-                condition=models.Q(due_item__isnull=False),
-                name="task_once_per_due_item_kind_owner",
+                condition=models.Q(due_item__isnull=False, status="open"),
+                name="task_once_open_per_due_item_kind_owner",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="open") | ~models.Q(outcome=""),

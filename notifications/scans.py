@@ -123,9 +123,10 @@ def scan_escalations(
     escalations = []
     for _task_id, due_item_id, nominal_id, owner_id, title in rows:
         agency_id, team_id = owners[owner_id]
-        for supervisor_id in supervisors.get((agency_id, team_id)) or supervisors.get(
-            (agency_id, None), []
-        ):
+        team_supervisors = supervisors.get((agency_id, team_id)) or supervisors.get(
+            (agency_id, None), set()
+        )
+        for supervisor_id in team_supervisors:
             if supervisor_id == owner_id:
                 continue
             escalations.append(

@@ -94,6 +94,17 @@ def due_item_schedule(
         item.warned_due_soon_at = None
         if due_at > timezone.now():
             item.status, item.flagged_overdue_at = DueStatus.OPEN, None
+        # The warnings about the old time no longer hold: close them, so the scans can raise
+        # new ones for the new time (one open task per item, kind and owner).
+        Task.objects.filter(
+            due_item=item,
+            status=TaskStatus.OPEN,
+            kind__in=[TaskKind.OVERDUE, TaskKind.DUE_SOON, TaskKind.ESCALATION],
+        ).update(
+            status=TaskStatus.DONE,
+            done_at=timezone.now(),
+            outcome=f"Rescheduled: now due {rules.format_london(due_at)}",
+        )
     item.due_at, item.title = due_at, title[:300]
     item.owner = owner
     item.agency_id = nominal.lead_agency_id
@@ -111,6 +122,8 @@ def due_items_close(
     waived_reason: str = "",
 ) -> int:
     """Mark the open items of these kinds for this record met (or waived, with a reason)."""
+    if status not in (DueStatus.MET, DueStatus.WAIVED):
+        raise DomainError("A due item can only be closed as met or waived", field="status")
     if status == DueStatus.WAIVED and not waived_reason.strip():
         raise DomainError("Enter why this is waived", field="waived_reason")
     content_type, subject_id = _subject_key(subject)
@@ -148,6 +161,12 @@ def registration_start_requirements(
     Called when a person is registered. The period is worked out from the
     index conviction with the rule table in notifications.rules.
     """
+    if not registration.is_current:
+        raise DomainError("Only a current registration has notification requirements")
+    if RequirementSet.objects.filter(registration=registration).exists():
+        raise DomainError("This registration already has its notification requirements")
+    if conviction is not None and conviction.nominal_id != registration.nominal_id:
+        raise DomainError("Choose one of this person's convictions", field="conviction")
     requirement_set = RequirementSet(registration=registration)
     save_with_history(requirement_set, actor=actor, reason="Default requirements on registration")
     for item in RequirementItem.objects.filter(in_default_set=True):
@@ -240,18 +259,26 @@ def requirement_tailor(
     """Add, drop or change one requirement for this person, with a reason and an approver."""
     if tailoring == Tailoring.DEFAULT:
         raise DomainError("Choose how the requirement is tailored", field="tailoring")
-    if not approved_by.has_role(Role.SUPERVISOR, Role.MAPPA_COORDINATOR):
+    if tailoring not in Tailoring.values:
+        raise DomainError("Choose how the requirement is tailored", field="tailoring")
+    if (
+        not approved_by.has_role(Role.SUPERVISOR, Role.MAPPA_COORDINATOR)
+        or not approved_by.is_active
+        or approved_by.is_api_client
+    ):
         raise DomainError(
             "The approver must be a supervisor or MAPPA coordinator", field="approved_by"
         )
     if approved_by.agency_id != actor.agency_id:
         raise DomainError("The approver must work for your agency", field="approved_by")
+    if not requirement_set.registration.is_current:
+        raise DomainError("The registration has ended: its requirements cannot change")
     if tailoring == Tailoring.CHANGED and not deadline_days:
         raise DomainError("Enter the deadline in days for this person", field="deadline_days")
     row = RequirementSetItem.objects.filter(requirement_set=requirement_set, item=item).first()
     if tailoring == Tailoring.ADDED and row is not None and row.applies:
         raise DomainError("This person already has that requirement", field="item")
-    if tailoring in (Tailoring.DROPPED, Tailoring.CHANGED) and row is None:
+    if tailoring in (Tailoring.DROPPED, Tailoring.CHANGED) and (row is None or not row.applies):
         raise DomainError("This person does not have that requirement", field="item")
     row = row or RequirementSetItem(requirement_set=requirement_set, item=item)
     row.tailoring, row.tailoring_reason = tailoring, require_reason(reason)
@@ -290,6 +317,12 @@ def notification_record(
         raise DomainError(
             "Check the person's identity before recording a notification", field="identity_checked"
         )
+    if departs_at is not None and timezone.is_naive(departs_at):
+        raise DomainError("Enter the departure time with its time zone", field="departs_at")
+    if departs_at is not None and "foreign_travel" not in items:
+        raise DomainError(
+            "Select foreign travel as notified, or leave the departure blank", field="departs_at"
+        )
     if "foreign_travel" in items:
         if departs_at is None:
             raise DomainError("Enter the departure date and time", field="departs_at")
@@ -298,6 +331,10 @@ def notification_record(
             raise DomainError(
                 f"{notice.explanation} Enter why 7 days' notice was not practicable",
                 field="late_reason",
+            )
+        if not notice.on_time and not late_reason.strip():
+            raise DomainError(
+                f"{notice.explanation} Enter why the notice was late", field="late_reason"
             )
     notification = Notification(
         nominal=nominal,
@@ -315,8 +352,22 @@ def notification_record(
     full_clean(notification)
     save_with_history(notification, actor=actor, reason="Notification received")
 
+    if "foreign_travel" in items and departs_at is not None:
+        notice = rules.travel_notice(received_at, departs_at)
+        if not notice.on_time and nominal.responsible_officer_id:
+            Task.objects.create(
+                kind=TaskKind.ALERT,
+                owner_id=nominal.responsible_officer_id,
+                nominal=nominal,
+                title="Late notice of foreign travel: consider a breach",
+                detail=notice.explanation[:500],
+                created_at=timezone.now(),
+            )
+
     registration = nominal.registrations.filter(decision="register", ended_on__isnull=True).first()
-    if registration is not None:
+    # Notice of travel is not a notification of the person's details (SOA 2003 s.86, not
+    # ss.83-85): it neither meets what is due nor restarts the annual clock.
+    if registration is not None and set(items) != {"foreign_travel"}:
         due_items_close(
             actor=actor,
             subject=registration,
@@ -391,6 +442,8 @@ def breach_record(
         raise DomainError("Describe the evidence of the breach", field="evidence")
     if found_on > timezone.localdate():
         raise DomainError("The date found cannot be in the future", field="found_on")
+    if due_item is not None and due_item.nominal_id != nominal.pk:
+        raise DomainError("Choose one of this person's due items", field="due_item")
     breach = Breach(
         nominal=nominal,
         requirement=requirement,
@@ -420,14 +473,18 @@ def breach_escalate(
     """Escalate a suspected breach; an urgent MAPP meeting request reaches the MAPPA coordinators."""
     if breach.status == BreachStatus.CLOSED:
         raise DomainError("This breach is closed")
+    reason = require_reason(reason)
+    # The coordinators are asked once: escalating again does not raise the request again.
+    newly_requested = urgent_meeting and not breach.urgent_meeting_requested
     breach.status, breach.escalated_at = BreachStatus.ESCALATED, timezone.now()
     breach.urgent_meeting_requested = breach.urgent_meeting_requested or urgent_meeting
-    save_with_history(breach, actor=actor, reason=require_reason(reason))
-    if urgent_meeting:
+    save_with_history(breach, actor=actor, reason=reason)
+    if newly_requested:
         coordinators = StaffUser.objects.filter(
             agency_id=breach.nominal.lead_agency_id,
             roles__contains=[Role.MAPPA_COORDINATOR],
             is_active=True,
+            is_api_client=False,
         )
         Task.objects.bulk_create(
             [
@@ -455,8 +512,16 @@ def breach_close(
     conviction: Conviction | None = None,
     reason: str,
 ) -> Breach:
+    if breach.status == BreachStatus.CLOSED:
+        raise DomainError("This breach is already closed")
     if outcome not in BreachOutcome.values:
         raise DomainError("Choose the outcome", field="outcome")
+    if outcome_on > timezone.localdate():
+        raise DomainError("The date of the outcome cannot be in the future", field="outcome_on")
+    if outcome_on < breach.found_on:
+        raise DomainError(
+            "The date of the outcome cannot be before the breach was found", field="outcome_on"
+        )
     if outcome == BreachOutcome.CONVICTION and conviction is None:
         raise DomainError("Choose the conviction on the register", field="conviction")
     if conviction is not None and conviction.nominal_id != breach.nominal_id:

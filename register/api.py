@@ -212,7 +212,11 @@ class NominalDetailListApi(APIView):
     def get(self, request: StaffApiRequest, nominal_id: str) -> Response:
         nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id)
         spec = services.detail_kind(self.kind)
-        details = spec.model._default_manager.filter(**{spec.nominal_lookup: nominal})
+        # The serializer names the offence and the assessor: join them, one query for any number.
+        related = [name for name in ("offence", "assessor") if name in spec.fields]
+        details = spec.model._default_manager.filter(
+            **{spec.nominal_lookup: nominal}
+        ).select_related(*related)
         log_api_reads(request, [nominal], f"Partner system read of {spec.label}s")
         return Response(detail_serializer(self.kind)(details, many=True).data)
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from register import rules
@@ -20,7 +21,14 @@ from register.models import Conviction, Nominal, PriorityWeights, ReportedIncide
 
 def weights_row(agency_id: int | None) -> PriorityWeights:
     """The agency's own weights, else the default row, else the built-in defaults."""
-    rows = {w.agency_id: w for w in PriorityWeights.objects.filter(agency_id__in=[agency_id, None])}
+    # Not agency_id__in=[agency_id, None]: SQL's IN never matches NULL, so the default row would
+    # be silently skipped in favour of the built-in defaults.
+    wanted = (
+        Q(agency__isnull=True)
+        if agency_id is None
+        else Q(agency__isnull=True) | Q(agency_id=agency_id)
+    )
+    rows = {w.agency_id: w for w in PriorityWeights.objects.filter(wanted)}
     return rows.get(agency_id) or rows.get(None) or PriorityWeights()
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from register import access
 from register.models import ContactDetail, Nominal, NominalName, StaffUser, Vehicle
@@ -165,7 +165,9 @@ def name_keys(given_names: str, family_name: str) -> dict[str, str]:
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 _PNC = re.compile(r"\b\d{2}(?:\d{2})?/\d{1,7}[A-Za-z]\b")
 _NI = re.compile(r"\b[A-Za-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d]\b")
-_PHONE = re.compile(r"(?:\+|\b)[\d ]{7,}\d\b")
+# Digits with the separators people type: "07700 900123", "07700-900-123", "(07700) 900123",
+# "+44 (0)7700 900123"; at least 7 digits (checked after normalising).
+_PHONE = re.compile(r"(?<![\w/+])(?:\+|\()?\d[\d\s().-]{5,}\d(?![\w/])")
 # A registration is letters and digits together (AB12CDE, "AB12 CDE"); a bare word is a name.
 _REG = re.compile(r"\b(?=\w*\d)(?=\w*[A-Za-z])[A-Za-z0-9]{2,4}(?: ?[A-Za-z0-9]{3})?\b")
 
@@ -209,7 +211,7 @@ def parse_query(text: str) -> ParsedQuery:
     if m := _NI.search(rest):
         query.ni_number = normalise_ni_number(m[0])
         rest = rest.replace(m[0], " ")
-    if m := _PHONE.search(rest):
+    if (m := _PHONE.search(rest)) and len(normalise_phone(m[0]).lstrip("+")) >= 7:
         query.phone = normalise_phone(m[0])
         rest = rest.replace(m[0], " ")
     if m := _REG.search(rest):
@@ -217,6 +219,17 @@ def parse_query(text: str) -> ParsedQuery:
         rest = rest.replace(m[0], " ")
     query.names = [w for w in re.split(r"[\s,]+", rest) if normalise_name(w)]
     return query
+
+
+def pnc_variants(pnc_id: str) -> list[str]:
+    """A PNC ID is written with a 2- or 4-digit year ("04/0123456B", "2004/0123456B"), and
+    stored as it was entered: search for every way of writing the same ID."""
+    year, _, rest = pnc_id.partition("/")
+    if not (rest and year.isdigit()):
+        return [pnc_id]
+    if len(year) == 4:
+        return [pnc_id, f"{year[2:]}/{rest}"]
+    return [pnc_id, f"19{year}/{rest}", f"20{year}/{rest}"]
 
 
 def swapped_day_month(day: dt.date) -> dt.date | None:
@@ -273,7 +286,9 @@ def nominal_search(*, user: StaffUser, text: str, limit: int = 50) -> list[Searc
     if query.dates:
         _score_dates(query.dates, visible, scores, add, names_given=bool(query.names))
     ranked = sorted(scores.items(), key=lambda item: (-item[1], str(item[0])))[:limit]
-    nominals = Nominal.objects.select_related("lead_agency").in_bulk([pk for pk, _ in ranked])
+    nominals = Nominal.objects.select_related("lead_agency", "responsible_officer").in_bulk(
+        [pk for pk, _ in ranked]
+    )
     return [
         SearchHit(nominal=nominals[pk], score=score, reasons=reasons[pk])
         for pk, score in ranked
@@ -286,7 +301,9 @@ def _identifier_matches(query: ParsedQuery, visible: QuerySet[Nominal]) -> list[
     if query.pnc_id:
         found += [
             (pk, "PNC ID")
-            for pk in visible.filter(pnc_id=query.pnc_id).values_list("pk", flat=True)
+            for pk in visible.filter(pnc_id__in=pnc_variants(query.pnc_id)).values_list(
+                "pk", flat=True
+            )
         ]
     if query.ni_number:
         found += [
@@ -296,16 +313,18 @@ def _identifier_matches(query: ParsedQuery, visible: QuerySet[Nominal]) -> list[
     if query.registration:
         found += [
             (pk, "Vehicle registration")
-            for pk in Vehicle.objects.filter(
-                registration=query.registration, nominal__in=visible
-            ).values_list("nominal_id", flat=True)
+            for pk in Vehicle.objects.filter(registration=query.registration, nominal__in=visible)
+            .order_by()
+            .values_list("nominal_id", flat=True)
+            .distinct()
         ]
     if query.phone:
         found += [
             (pk, "Phone number")
-            for pk in ContactDetail.objects.filter(
-                search_value=query.phone, nominal__in=visible
-            ).values_list("nominal_id", flat=True)
+            for pk in ContactDetail.objects.filter(search_value=query.phone, nominal__in=visible)
+            .order_by()
+            .values_list("nominal_id", flat=True)
+            .distinct()
         ]
     return found
 
@@ -327,9 +346,35 @@ def _name_matches(words: list[str], visible: QuerySet[Nominal]) -> dict[object, 
         condition |= Q(phonetic_given=keys["phonetic_family"])
     if trigram_available():
         condition |= Q(search_family__trigram_similar=keys["search_family"])
-    rows = NominalName.objects.filter(condition, nominal__in=visible).values_list(
-        "nominal_id", "kind", "search_given", "search_family", "phonetic_given", "phonetic_family"
-    )[:MAX_CANDIDATES]
+    # Closest first, so a common family name cannot push an exact hit past the candidate cap.
+    closeness = Case(
+        When(
+            Q(search_family=keys["search_family"], search_given=keys["search_given"])
+            if given
+            else Q(search_family=keys["search_family"]),
+            then=Value(0),
+        ),
+        When(
+            Q(phonetic_family=keys["phonetic_family"], phonetic_given=keys["phonetic_given"])
+            if given
+            else Q(phonetic_family=keys["phonetic_family"]),
+            then=Value(1),
+        ),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    rows = (
+        NominalName.objects.filter(condition, nominal__in=visible)
+        .order_by(closeness, "nominal_id")
+        .values_list(
+            "nominal_id",
+            "kind",
+            "search_given",
+            "search_family",
+            "phonetic_given",
+            "phonetic_family",
+        )[:MAX_CANDIDATES]
+    )
     best: dict[object, tuple[int, str]] = {}
     for nominal_id, kind, s_given, s_family, p_given, p_family in rows:
         score, reason = _score_name(keys, bool(given), kind, s_given, s_family, p_given, p_family)

@@ -106,3 +106,25 @@ def wait_for(
         time.sleep(interval)
     worker_log = f"\nWorker log:\n{log.log[-5000:]}" if log else ""
     pytest.fail(f"Timed out after {timeout}s waiting for {predicate}{worker_log}")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests start from a flushed database: put the reference data back.
+
+    Migrations load the offence catalogue, criteria sets and requirement items;
+    the first transactional test's teardown truncates every table, so each
+    transactional test reloads them (cheap and idempotent).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or (
+        "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from notifications import reference_data as notification_reference
+    from register import reference_data as register_reference
+
+    register_reference.load()
+    notification_reference.load()

@@ -1,44 +1,10 @@
 from django.db import migrations
 
-# What a registered person must notify (DOMAIN.md "Notification requirements"):
-# the sex-offender model's items, then the optional items proposed for DA and
-# stalking. (code, label, deadline rule, days, in the default set, description)
-ITEMS = [
-    ("names", "Name and aliases, including online names", "within_3_days", 3, True,
-     "Any name used, including online usernames."),
-    ("date_of_birth", "Date of birth", "within_3_days", 3, True, ""),
-    ("ni_number", "National Insurance number", "within_3_days", 3, True, ""),
-    ("main_address", "Main address", "within_3_days", 3, True, "Home address, and any change to it."),
-    ("other_address", "Other address stayed at 7 days or more in 12 months", "within_3_days", 3, True,
-     "Counts once the stays there add up to 7 days in any 12 months."),
-    ("weekly_location", "Weekly location (no fixed abode)", "weekly", 7, True,
-     "Where they can be found, every week, when they have no main address."),
-    ("foreign_travel", "Foreign travel", "travel", 7, True,
-     "7 days before departure; at least 24 hours where 7 days was not reasonably practicable."),
-    ("bank_accounts", "Bank accounts and credit cards, including joint", "within_3_days", 3, True, ""),
-    ("identity_documents", "Passports and identity documents", "within_3_days", 3, True, ""),
-    ("household_child", "Staying 12 hours or more in a household with a child under 18",
-     "within_3_days", 3, True, ""),
-    ("annual", "Annual re-notification", "annual", 365, True, "Every year, all details confirmed."),
-    ("new_relationship", "A new intimate relationship", "within_3_days", 3, False, ""),
-    ("resumed_relationship", "Resuming a relationship with a previous partner", "within_3_days", 3,
-     False, ""),
-    ("joint_commitments", "Joint commitments (joint account, lease, property)", "within_3_days", 3,
-     False, ""),
-    ("phone_numbers", "Phone numbers", "within_3_days", 3, False, ""),
-    ("email_addresses", "E-mail addresses", "within_3_days", 3, False, ""),
-    ("dating_profiles", "Online dating profiles and dating-site bans", "within_3_days", 3, False, ""),
-]
-
 
 def load(apps, schema_editor):
-    RequirementItem = apps.get_model("notifications", "RequirementItem")
-    for code, label, rule, days, default, description in ITEMS:
-        RequirementItem.objects.update_or_create(
-            code=code,
-            defaults={"label": label, "deadline_rule": rule, "deadline_days": days,
-                      "in_default_set": default, "description": description},
-        )
+    from notifications import reference_data
+
+    reference_data.load(apps)
 
 
 class Migration(migrations.Migration):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from register.audit import save_with_history, stamp
 from register.errors import DomainError
 from register.search import name_keys
 from register.services.common import full_clean, require_reason
-from register.validators import normalise_phone, normalise_vehicle_registration
+from register.validators import normalise_phone, normalise_vehicle_registration, validate_phone
 
 
 def _name_keys(detail: m.NominalName) -> None:
@@ -31,6 +32,11 @@ def _name_keys(detail: m.NominalName) -> None:
 
 def _contact_keys(detail: m.ContactDetail) -> None:
     if detail.kind == m.ContactKind.PHONE:
+        # ContactDetail.clean() would report a bad number against no field; say which one.
+        try:
+            validate_phone(detail.value)
+        except ValidationError as exc:
+            raise DomainError(exc.messages[0], field="value") from exc
         detail.search_value = normalise_phone(detail.value)
     else:
         detail.search_value = detail.value.strip().lower()
@@ -257,9 +263,7 @@ def nominal_detail_add(
     _check_parent_belongs(spec, detail, nominal)
     full_clean(detail)
     save_with_history(detail, actor=actor, reason=reason)
-    _touch(nominal)
-    if spec.after_change:
-        spec.after_change(nominal)
+    _after(spec, nominal, actor=actor, changed=detail)
     return detail
 
 
@@ -274,9 +278,7 @@ def nominal_detail_update(
     _check_parent_belongs(spec, detail, nominal)
     full_clean(detail)
     save_with_history(detail, actor=actor, reason=reason)
-    _touch(nominal)
-    if spec.after_change:
-        spec.after_change(nominal)
+    _after(spec, nominal, actor=actor, changed=detail)
     return detail
 
 
@@ -290,11 +292,32 @@ def nominal_detail_remove(
     nominal = spec.nominal_of(detail)
     if isinstance(detail, m.NominalName) and detail.kind == m.NameKind.CURRENT:
         raise DomainError("Change the current name instead of removing it")
+    from notifications import feeds
+
+    # Before the delete: the row's key identifies the items that belonged to it.
+    feeds.detail_removed(actor=actor, kind=spec.slug, detail=detail)
     stamp(detail, actor=actor, reason=reason)
     detail.delete()
+    _after(spec, nominal, actor=actor)
+
+
+def _after(
+    spec: DetailKind,
+    nominal: m.Nominal,
+    *,
+    actor: m.StaffUser,
+    changed: models.Model | None = None,
+    removed: models.Model | None = None,
+) -> None:
+    """What follows any change: the nominal's ETag moves, derived columns refresh, and dates
+    that fall due (review, order end, licence end) reach the due-item model."""
+    from notifications import feeds
+
     _touch(nominal)
     if spec.after_change:
         spec.after_change(nominal)
+    if changed is not None:
+        feeds.detail_changed(actor=actor, kind=spec.slug, detail=changed)
 
 
 def _touch(nominal: m.Nominal) -> None:

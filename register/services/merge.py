@@ -12,6 +12,7 @@ from register.errors import DomainError
 from register.search import SCORE_DOB_EXACT, SCORE_IDENTIFIER, SCORE_NAME_PHONETIC, nominal_search
 from register.services.common import require_reason
 from register.services.nominals import _grant
+from register.services.registration import registration_status_refresh
 
 # Detail relations moved from the duplicate to the record kept.
 _MOVED = (
@@ -80,6 +81,13 @@ def nominal_merge(
         raise DomainError("Choose two different records to merge")
     if duplicate.merged_into_id or keep.merged_into_id:
         raise DomainError("One of these records has already been merged")
+    registered = m.Registration.objects.filter(
+        nominal__in=[keep.pk, duplicate.pk], decision=m.Decision.REGISTER, ended_on__isnull=True
+    ).values_list("nominal_id", flat=True)
+    if len(set(registered)) == 2:
+        raise DomainError(
+            "Both records have a current registration: end one of them before merging"
+        )
     note = f"Merged from {duplicate} ({duplicate.pk}): {reason}"
     for relation in _MOVED:
         for detail in getattr(duplicate, relation).all():
@@ -114,6 +122,9 @@ def nominal_merge(
     from register.priority import nominal_refresh_priority
     from register.services.nominals import nominal_refresh_risk_level
 
-    nominal_refresh_priority(nominal=keep)
-    nominal_refresh_risk_level(nominal=keep)
+    # Derived columns follow the details: the record kept gained them, the duplicate lost them.
+    for record in (keep, duplicate):
+        nominal_refresh_priority(nominal=record)
+        nominal_refresh_risk_level(nominal=record)
+        registration_status_refresh(nominal=record)
     return keep

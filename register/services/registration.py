@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db import transaction
 
+from register import rules
 from register.audit import save_with_history
 from register.eligibility import evaluate_nominal, outcome_as_json
 from register.errors import DomainError
 from register.models import (
+    Conviction,
     CriteriaSet,
     Decision,
     Nominal,
@@ -27,6 +30,23 @@ def _set_status(nominal: Nominal, status: str) -> None:
     nominal.registration_status = status
 
 
+def registration_status_refresh(*, nominal: Nominal) -> str:
+    """Recompute the nominal's registration status from its decisions (e.g. after a merge)."""
+    decisions = Registration.objects.filter(nominal=nominal)
+    if decisions.filter(decision=Decision.REGISTER, ended_on__isnull=True).exists():
+        status = RegistrationStatus.REGISTERED
+    else:
+        latest = decisions.order_by("-decided_on", "-created_at").first()
+        if latest is None:
+            status = RegistrationStatus.NOT_DECIDED
+        elif latest.decision == Decision.REGISTER:
+            status = RegistrationStatus.ENDED
+        else:
+            status = RegistrationStatus.NOT_REGISTERED
+    _set_status(nominal, status)
+    return status
+
+
 @transaction.atomic
 def registration_decide(
     *,
@@ -38,6 +58,7 @@ def registration_decide(
     decided_on: dt.date,
     starts_on: dt.date | None = None,
     review_on: dt.date | None = None,
+    start_requirements: bool = True,
 ) -> Registration:
     """Decide whether to register, keeping the eligibility explanation the decision rested on.
 
@@ -46,6 +67,8 @@ def registration_decide(
     """
     if not rationale.strip():
         raise DomainError("Enter the rationale for the decision", field="rationale")
+    # Lock the person: two decisions made at once must not both find "no current registration".
+    list(Nominal.objects.select_for_update().filter(pk=nominal.pk).values_list("pk", flat=True))
     if Registration.objects.filter(
         nominal=nominal, decision=Decision.REGISTER, ended_on__isnull=True
     ).exists():
@@ -88,7 +111,32 @@ def registration_decide(
         if decision == Decision.REGISTER
         else RegistrationStatus.NOT_REGISTERED,
     )
+    if decision == Decision.REGISTER and start_requirements:
+        # The default requirement set, the notification period and the first item due.
+        from notifications.services import registration_start_requirements
+
+        registration_start_requirements(
+            actor=actor, registration=registration, conviction=index_conviction(nominal, outcome)
+        )
     return registration
+
+
+def index_conviction(nominal: Nominal, outcome: rules.EligibilityOutcome) -> Conviction | None:
+    """The conviction the notification period runs from: the latest one the decision relied on."""
+    used = {record_id for check in outcome.checks if check.passed for record_id in check.record_ids}
+    return (
+        Conviction.objects.filter(nominal=nominal, pk__in=[r for r in used if _is_uuid(r)])
+        .order_by("-conviction_date")
+        .first()
+    )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 @transaction.atomic
@@ -155,6 +203,7 @@ def registration_review_decide(
         raise DomainError("Enter the reason for the outcome", field="outcome_reason")
     review.outcome, review.outcome_reason = outcome, outcome_reason.strip()
     review.decided_on, review.decided_by = decided_on, actor
+    full_clean(review)
     save_with_history(review, actor=actor, reason=outcome_reason.strip())
     if outcome == ReviewOutcome.ENDED and review.registration.is_current:
         registration_end(

@@ -1,0 +1,26 @@
+"""/api/v1/ routes of notifications (added to config/urls.py's api_v1 list)."""
+
+from __future__ import annotations
+
+from notifications import api
+from register.api_urls import api_path
+
+urlpatterns = [
+    api_path(
+        "nominals/<str:nominal_id>/requirement-set/",
+        api.RequirementSetApi.as_view(),
+        "api-requirement-set",
+    ),
+    api_path(
+        "nominals/<str:nominal_id>/notifications/",
+        api.NotificationListApi.as_view(),
+        "api-notification-list",
+    ),
+    api_path(
+        "nominals/<str:nominal_id>/due-items/", api.DueItemListApi.as_view(), "api-due-item-list"
+    ),
+    api_path("nominals/<str:nominal_id>/breaches/", api.BreachListApi.as_view(), "api-breach-list"),
+    api_path("breaches/<str:breach_id>/", api.BreachItemApi.as_view(), "api-breach-detail"),
+    api_path("tasks/", api.TaskListApi.as_view(), "api-task-list"),
+    api_path("tasks/<str:task_id>/complete/", api.TaskCompleteApi.as_view(), "api-task-complete"),
+]

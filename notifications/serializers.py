@@ -1,0 +1,303 @@
+"""API shapes for requirement sets, notifications, due items, breaches and tasks.
+
+Staff are named by username, agencies by code, requirement items by code.
+Times in are ISO 8601 with their UTC offset (a time without one is refused
+rather than guessed); times out are ISO 8601 in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from notifications import rules
+from notifications.models import (
+    Breach,
+    BreachOutcome,
+    DueItem,
+    Notification,
+    NotificationPeriod,
+    RequirementItem,
+    RequirementSet,
+    RequirementSetItem,
+    Task,
+)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 time that must carry its offset, like 2026-03-02T14:30:00+00:00."""
+
+    default_error_messages = {
+        "naive": "Give the time with its UTC offset, like 2026-03-02T14:30:00+00:00",
+    }
+
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("naive")
+        return super().to_internal_value(value)
+
+
+class RequirementItemOutput(serializers.ModelSerializer[RequirementItem]):
+    class Meta:
+        model = RequirementItem
+        fields = [
+            "code",
+            "label",
+            "description",
+            "deadline_rule",
+            "deadline_days",
+            "in_default_set",
+        ]
+
+
+class RequirementSetItemOutput(serializers.ModelSerializer[RequirementSetItem]):
+    item = RequirementItemOutput()
+    applies = serializers.BooleanField()
+    approved_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = RequirementSetItem
+        fields = [
+            "item",
+            "applies",
+            "tailoring",
+            "deadline_days",
+            "tailoring_reason",
+            "approved_by",
+            "approved_on",
+        ]
+
+
+class NotificationPeriodOutput(serializers.ModelSerializer[NotificationPeriod]):
+    conviction = serializers.UUIDField(source="conviction_id")
+
+    class Meta:
+        model = NotificationPeriod
+        fields = [
+            "starts_on",
+            "ends_on",
+            "indefinite",
+            "review_on",
+            "rule_key",
+            "explanation",
+            "conviction",
+        ]
+
+
+class RequirementSetOutput(serializers.ModelSerializer[RequirementSet]):
+    registration = serializers.UUIDField(source="registration_id")
+    registration_current = serializers.BooleanField(source="registration.is_current")
+    items = serializers.SerializerMethodField()
+    period = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RequirementSet
+        fields = ["id", "registration", "registration_current", "created_at", "items", "period"]
+
+    @extend_schema_field(RequirementSetItemOutput(many=True))
+    def get_items(self, obj: RequirementSet) -> Any:
+        return RequirementSetItemOutput(self.context["items"], many=True).data
+
+    @extend_schema_field(NotificationPeriodOutput(allow_null=True))
+    def get_period(self, obj: RequirementSet) -> Any:
+        period = self.context.get("period")
+        return NotificationPeriodOutput(period).data if period is not None else None
+
+
+class TravelNoticeOutput(serializers.Serializer[Any]):
+    on_time = serializers.BooleanField()
+    needs_reason = serializers.BooleanField()
+    hours_notice = serializers.FloatField()
+    explanation = serializers.CharField()
+
+
+class NotificationOutput(serializers.ModelSerializer[Notification]):
+    received_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    receiving_agency: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    verified_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    travel_notice = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "received_at",
+            "channel",
+            "station",
+            "received_by",
+            "receiving_agency",
+            "identity_checked",
+            "items",
+            "details",
+            "departs_at",
+            "late_reason",
+            "travel_notice",
+            "verified_on",
+            "verified_by",
+            "verification_note",
+            "created_at",
+        ]
+
+    @extend_schema_field(TravelNoticeOutput(allow_null=True))
+    def get_travel_notice(self, obj: Notification) -> Any:
+        if obj.departs_at is None:
+            return None
+        notice = rules.travel_notice(obj.received_at, obj.departs_at)
+        return TravelNoticeOutput(notice).data
+
+
+class NotificationInput(serializers.Serializer[Any]):
+    """A notification the person made to another force, relayed by a partner system."""
+
+    received_at = AwareDateTimeField(help_text="When it was received, with its UTC offset")
+    station = serializers.CharField(max_length=200, help_text="The force and station")
+    identity_checked = serializers.BooleanField()
+    items = serializers.ListField(
+        child=serializers.SlugRelatedField(
+            slug_field="code", queryset=RequirementItem.objects.all()
+        ),
+        allow_empty=False,
+        help_text="Requirement item codes notified (see the requirement set)",
+    )
+    details = serializers.CharField()
+    departs_at = AwareDateTimeField(
+        required=False, allow_null=True, help_text="Foreign travel: departure, with its UTC offset"
+    )
+    late_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        data["items"] = [item.code for item in data["items"]]
+        data.setdefault("departs_at", None)
+        return data
+
+
+class DueItemOutput(serializers.ModelSerializer[DueItem]):
+    owner: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = DueItem
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "due_at",
+            "status",
+            "owner",
+            "met_at",
+            "waived_reason",
+            "flagged_overdue_at",
+            "created_at",
+        ]
+
+
+class BreachOutput(serializers.ModelSerializer[Breach]):
+    requirement: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    found_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = Breach
+        fields = [
+            "id",
+            "requirement",
+            "due_item",
+            "found_on",
+            "found_by",
+            "evidence",
+            "status",
+            "urgent_meeting_requested",
+            "escalated_at",
+            "outcome",
+            "outcome_on",
+            "conviction",
+        ]
+
+
+class BreachInput(serializers.Serializer[Any]):
+    requirement: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", queryset=RequirementItem.objects.all()
+    )
+    found_on = serializers.DateField()
+    evidence = serializers.CharField()
+    due_item = serializers.UUIDField(
+        required=False, allow_null=True, help_text="One of this person's due items"
+    )
+
+
+class BreachUpdateInput(serializers.Serializer[Any]):
+    """Escalate (optionally asking for an urgent MAPP meeting) or close with an outcome."""
+
+    action = serializers.ChoiceField(choices=[("escalate", "Escalate"), ("close", "Close")])
+    urgent_meeting = serializers.BooleanField(required=False, default=False)
+    outcome = serializers.ChoiceField(choices=BreachOutcome.choices, required=False)
+    outcome_on = serializers.DateField(required=False)
+    conviction = serializers.UUIDField(
+        required=False, allow_null=True, help_text="One of this person's convictions"
+    )
+    reason = serializers.CharField(max_length=500)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["action"] == "close":
+            missing = {
+                name: ["This field is required to close a breach."]
+                for name in ("outcome", "outcome_on")
+                if attrs.get(name) is None
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
+
+
+class TaskOutput(serializers.ModelSerializer[Task]):
+    nominal = serializers.UUIDField(source="nominal_id")
+    due_item = serializers.UUIDField(source="due_item_id", allow_null=True)
+    due_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "detail",
+            "status",
+            "outcome",
+            "nominal",
+            "due_item",
+            "due_at",
+            "created_at",
+            "seen_at",
+            "done_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_due_at(self, obj: Task) -> str | None:
+        return obj.due_item.due_at.isoformat() if obj.due_item else None
+
+
+class TaskCompleteInput(serializers.Serializer[Any]):
+    outcome = serializers.CharField(max_length=2000)
