@@ -23,13 +23,20 @@ def primary_navigation(request: HttpRequest) -> list[dict[str, object]]:
     items: list[tuple[str, str]] = [("Home", "home")]
     if access.roles_allow(user, Nominal, "view"):  # type: ignore[arg-type]
         items.append(("Nominals", "nominal-list"))
+        items.append(("Tasks", "task-inbox"))
     if user.has_role(Role.AUDITOR):  # type: ignore[union-attr]
         items.append(("Audit", "audit-log"))
     if user.has_role(Role.ADMINISTRATOR):  # type: ignore[union-attr]
         items.append(("Staff", "staff-list"))
+    # Pages that belong to a section without living under its URL.
+    also_under = {"nominal-list": ("/priority/", "/registrations/")}
     navigation = []
     for label, name in items:
         url = reverse(name)
-        current = request.path == url if name == "home" else request.path.startswith(url)
+        current = (
+            request.path == url
+            if name == "home"
+            else request.path.startswith((url, *also_under.get(name, ())))
+        )
         navigation.append({"label": label, "url": url, "current": current})
     return navigation

@@ -5,8 +5,48 @@ from register import views
 urlpatterns = [
     path("nominals/", views.nominal_list, name="nominal-list"),
     path("nominals/new/", views.nominal_create, name="nominal-create"),
+    path("nominals/search/", views.nominal_search_page, name="nominal-search"),
     path("nominals/<str:nominal_id>/", views.nominal_detail, name="nominal-detail"),
+    path("nominals/<str:nominal_id>/edit/", views.nominal_edit, name="nominal-edit"),
     path("nominals/<str:nominal_id>/share/", views.nominal_share, name="nominal-share"),
+    path("nominals/<str:nominal_id>/merge/", views.nominal_merge, name="nominal-merge"),
+    path("nominals/<str:nominal_id>/eligibility/", views.eligibility, name="nominal-eligibility"),
+    path(
+        "nominals/<str:nominal_id>/registration/new/",
+        views.registration_decide,
+        name="registration-decide",
+    ),
+    # Every kind of detail (services.DETAIL_KINDS): names, addresses, convictions, orders...
+    path("nominals/<str:nominal_id>/<slug:kind>/new/", views.detail_add, name="detail-add"),
+    path(
+        "nominals/<str:nominal_id>/<slug:kind>/<str:detail_id>/edit/",
+        views.detail_edit,
+        name="detail-edit",
+    ),
+    path(
+        "nominals/<str:nominal_id>/<slug:kind>/<str:detail_id>/remove/",
+        views.detail_remove,
+        name="detail-remove",
+    ),
+    path(
+        "registrations/<str:registration_id>/notice/",
+        views.registration_notice,
+        name="registration-notice",
+    ),
+    path(
+        "registrations/<str:registration_id>/end/", views.registration_end, name="registration-end"
+    ),
+    path(
+        "registrations/<str:registration_id>/reviews/new/",
+        views.registration_review_request,
+        name="registration-review-request",
+    ),
+    path(
+        "registrations/<str:registration_id>/reviews/<str:review_id>/decide/",
+        views.registration_review_decide,
+        name="registration-review-decide",
+    ),
+    path("priority/", views.priority_list, name="priority-list"),
     path("staff/", views.staff_list, name="staff-list"),
     path("staff/new/", views.staff_create, name="staff-create"),
     path("staff/<int:staff_id>/", views.staff_edit, name="staff-edit"),

@@ -1,58 +1,27 @@
-"""Staff pages. Thin: parse, call a selector or service, render."""
+"""Sign-in, home, health, accessibility, staff administration and the audit log."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
-from django.core.paginator import Paginator
 from django.db import connection
-from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from register import access, selectors, services
-from register.audit import log_page_reads
+from register import selectors, services
 from register.errors import DomainError
 from register.forms import (
     AccessLogSearchForm,
     DeactivateForm,
-    NominalForm,
-    ShareForm,
     SignInForm,
     StaffUserForm,
 )
-from register.models import Nominal, Role
+from register.models import Role
 from register.requests import StaffRequest
-
-PAGE_SIZE = 25
-
-
-def _apply_domain_error(form: Form, error: DomainError) -> None:
-    """Put each message next to its field; messages for fields the form lacks go on top."""
-    for field, field_messages in error.errors.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
-def _require_role(request: StaffRequest, role: str) -> None:
-    """Pages for one role answer 404 to everyone else, like a forbidden record."""
-    if not request.user.has_role(role):
-        raise Http404
-
-
-def _require_roles_for(request: StaffRequest, model: type, action: access.Action) -> None:
-    """A section the user's roles do not open answers 404, like a forbidden record."""
-    if not access.roles_allow(request.user, model, action):
-        raise Http404
-
-
-def _page(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Any:
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+from register.views.common import _apply_domain_error, _page, _require_role
 
 
 @login_not_required
@@ -87,64 +56,6 @@ class SignInView(LoginView):
 @require_GET
 def home(request: StaffRequest) -> HttpResponse:
     return render(request, "register/home.html")
-
-
-# Nominals --------------------------------------------------------------------
-
-
-@require_GET
-def nominal_list(request: StaffRequest) -> HttpResponse:
-    _require_roles_for(request, Nominal, "view")
-    page = _page(request, selectors.nominal_list(user=request.user))
-    log_page_reads(request, page.object_list, "Nominal list viewed")
-    return render(request, "register/nominal_list.html", {"page": page})
-
-
-@require_GET
-def nominal_detail(request: StaffRequest, nominal_id: str) -> HttpResponse:
-    nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id)
-    log_page_reads(request, [nominal], "Nominal profile viewed")
-    shared_with = list(selectors.nominal_shared_with(nominal=nominal))
-    history = list(
-        nominal.history.select_related("history_user").order_by("-history_date")[:20]  # type: ignore[attr-defined]
-    )
-    return render(
-        request,
-        "register/nominal_detail.html",
-        {"nominal": nominal, "shared_with": shared_with, "history": history},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def nominal_create(request: StaffRequest) -> HttpResponse:
-    _require_roles_for(request, Nominal, "change")
-    form = NominalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            nominal = services.nominal_create(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _apply_domain_error(form, error)
-        else:
-            messages.success(request, f"{nominal} added to the register")
-            return redirect("nominal-detail", nominal_id=nominal.pk)
-    return render(request, "register/nominal_form.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def nominal_share(request: StaffRequest, nominal_id: str) -> HttpResponse:
-    nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id, action="share")
-    form = ShareForm(
-        request.POST or None, agencies=selectors.agencies_to_share_with(nominal=nominal)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.nominal_share(actor=request.user, nominal=nominal, **form.cleaned_data)
-        except DomainError as error:
-            _apply_domain_error(form, error)
-        else:
-            messages.success(request, f"Shared with {form.cleaned_data['agency'].name}")
-            return redirect("nominal-detail", nominal_id=nominal.pk)
-    return render(request, "register/nominal_share.html", {"form": form, "nominal": nominal})
 
 
 # Staff (administrators, own agency only) ---------------------------------------
