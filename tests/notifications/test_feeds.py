@@ -111,9 +111,8 @@ class FeedTests(RegisterTestCase):
         )
         requirement_set = RequirementSet.objects.get(registration=registration)
         self.assertGreaterEqual(requirement_set.items.count(), 10)
-        self.assertEqual(
-            registration.notification_period.rule_key, "custody_over_6_under_30_months"
-        )
+        period = NotificationPeriod.objects.get(registration=registration)
+        self.assertEqual(period.rule_key, "custody_over_6_under_30_months")
         initial = DueItem.objects.get(kind=DueKind.INITIAL_NOTIFICATION)
         self.assertEqual(timezone.localtime(initial.due_at).date(), today + dt.timedelta(days=3))
         self.assertTrue(DueItem.objects.filter(kind=DueKind.REGISTRATION_REVIEW).exists())
