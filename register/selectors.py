@@ -120,9 +120,13 @@ def nominal_detail_get(
     *, user: StaffUser, kind: str, detail_id: uuid.UUID | str, action: access.Action = "change"
 ) -> Any:
     """A detail row, through its nominal's grant: 404 when the nominal is not the user's to see."""
+    from register.errors import DomainError
     from register.services.details import detail_kind
 
-    spec = detail_kind(kind)
+    try:
+        spec = detail_kind(kind)
+    except DomainError as exc:  # an unknown kind is just another missing page
+        raise Http404 from exc
     visible = access.scoped(Nominal.objects.all(), user, action)
     try:
         return spec.model._default_manager.get(

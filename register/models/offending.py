@@ -31,7 +31,9 @@ class Offence(models.Model):
         ordering = ["statute", "section"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.statute_short} {self.section})"
+        if self.section.strip("- "):
+            return f"{self.title} ({self.statute_short} {self.section})"
+        return f"{self.title} ({self.statute_short})"
 
     @property
     def statute_short(self) -> str:

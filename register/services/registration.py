@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from django.db import transaction
+from django.utils import timezone
 
 from register import rules
 from register.audit import save_with_history
@@ -23,6 +24,12 @@ from register.models import (
     StaffUser,
 )
 from register.services.common import full_clean, require_reason
+
+
+def _not_future(day: dt.date, field: str) -> None:
+    """Records say what happened: a date in the future has not happened yet."""
+    if day > timezone.localdate():
+        raise DomainError("The date must be today or in the past", field=field)
 
 
 def _set_status(nominal: Nominal, status: str) -> None:
@@ -145,6 +152,7 @@ def registration_serve_notice(
 ) -> Registration:
     if not registration.is_current:
         raise DomainError("Only a current registration has a notice to serve")
+    _not_future(served_on, "served_on")
     registration.notice_served_on = served_on
     return save_with_history(registration, actor=actor, reason=require_reason(reason))
 
@@ -159,6 +167,7 @@ def registration_end(
         raise DomainError("Enter why the registration ends", field="end_reason")
     if registration.starts_on and ended_on < registration.starts_on:
         raise DomainError("The end date cannot be before the start date", field="ended_on")
+    _not_future(ended_on, "ended_on")
     registration.ended_on, registration.end_reason = ended_on, end_reason.strip()
     save_with_history(registration, actor=actor, reason=end_reason.strip())
     _set_status(registration.nominal, RegistrationStatus.ENDED)
@@ -175,6 +184,9 @@ def registration_review_request(
     requested_by: str,
     grounds: str,
 ) -> RegistrationReview:
+    if registration.decision != Decision.REGISTER:
+        raise DomainError("Only a decision to register can be reviewed or appealed")
+    _not_future(requested_on, "requested_on")
     review = RegistrationReview(
         registration=registration,
         kind=kind,
