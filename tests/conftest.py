@@ -16,6 +16,9 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
+# WhiteNoise warns on every request when the collected static folder is missing;
+# tests serve assets straight from the finders, so an empty folder is enough.
+(ROOT / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
 
 
 def _database_url(db: Mapping[str, object]) -> str:
