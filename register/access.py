@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from guardian.utils import get_group_obj_perms_model as _guardian_perm_model
 
@@ -78,11 +78,23 @@ def scoped(
     model = queryset.model
     if not roles_allow(user, model, action):
         return queryset.none()
+    from django.contrib.auth.models import Permission
+
+    # The grant is matched on (group id, permission id) alone, the leading columns of
+    # guardian's unique index. Joining through group, agency, permission and content
+    # type instead made PostgreSQL misjudge how many records an agency sees (1 row
+    # estimated, 40,000 found at 100,000 nominals) and start every search from them.
+    # The group id comes with the user (their agency is always loaded); the
+    # permission id is an uncorrelated subquery PostgreSQL runs once per query.
+    permission_id = Permission.objects.filter(
+        codename=permission_codename(model, action),
+        content_type__app_label=model._meta.app_label,
+        content_type__model=model._meta.model_name,
+    ).values("pk")[:1]
     grant = grant_model(model).objects.filter(
         content_object=OuterRef("pk"),
-        group__agency__id=user.agency_id,
-        permission__codename=permission_codename(model, action),
-        permission__content_type__app_label=model._meta.app_label,
+        group_id=user.agency.group_id,
+        permission_id=Subquery(permission_id),
     )
     return queryset.filter(Exists(grant))
 

@@ -16,7 +16,7 @@ class ApiClientTokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[StaffUser, ApiClient]:
         key_id, _, secret = key.partition(".")
         client = (
-            ApiClient.objects.select_related("user")
+            ApiClient.objects.select_related("user__agency")
             .filter(key_id=key_id, is_active=True, user__is_active=True)
             .first()
         )

@@ -248,8 +248,9 @@ def full_profile(actor: m.StaffUser, nominal: m.Nominal, n: int) -> m.Nominal:
             rationale=f"Decision {i + 1}: managed under MAPPA level 1 instead",
             decided_on=_day(dt.date(2024, 1, 1), i),
         )
-        services.registration_review_request(
-            actor=actor,
+        # A review is only for decisions to register, and a person has one current
+        # registration: the query-count fixture writes its rows directly.
+        m.RegistrationReview.objects.create(
             registration=decision,
             kind=m.ReviewKind.REVIEW,
             requested_on=_day(dt.date(2024, 2, 1), i),
