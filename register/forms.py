@@ -86,7 +86,7 @@ class GovukFormMixin:
                     error_css not in css
                 ):
                     widget.attrs["class"] = f"{css} {error_css}"
-                widget.attrs["aria-describedby"] = f"id_{name}-error"
+                # aria-describedby (hint and error) is Django's own: "<id>_helptext <id>_error".
 
 
 def _what(label: str) -> str:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from register import views
+from register.views import photographs
 
 urlpatterns = [
     path("nominals/", views.nominal_list, name="nominal-list"),
@@ -17,6 +18,21 @@ urlpatterns = [
         name="registration-decide",
     ),
     # Every kind of detail (services.DETAIL_KINDS): names, addresses, convictions, orders...
+    path(
+        "nominals/<str:nominal_id>/photographs/new/",
+        photographs.photograph_upload,
+        name="photograph-upload",
+    ),
+    path(
+        "nominals/<str:nominal_id>/photographs/<str:photograph_id>/remove/",
+        photographs.photograph_delete,
+        name="photograph-remove",
+    ),
+    path(
+        "nominals/<str:nominal_id>/photographs/<str:photograph_id>/<str:size>/",
+        photographs.photograph_file,
+        name="photograph-file",
+    ),
     path("nominals/<str:nominal_id>/<slug:kind>/new/", views.detail_add, name="detail-add"),
     path(
         "nominals/<str:nominal_id>/<slug:kind>/<str:detail_id>/edit/",

@@ -88,7 +88,7 @@ def test_notifications_pages_have_no_accessibility_violations(page, live_server)
     page.get_by_label("Police station").fill("")
     page.get_by_role("button", name="Record notification").click()
     assert page.get_by_text("There is a problem").is_visible()
-    assert page.locator("#id_items-error").is_visible()
+    assert page.locator("#id_items_error").is_visible()
     visited["notification form (errors)"] = axe_violations(page)
 
     # The waive confirmation, and the inbox once a task is done.

@@ -491,7 +491,7 @@ class NotificationFormTests(PagesTestCase):
         )
         response = self.client.post(self.url(), travel)
         self.assertContains(response, "7 days&#x27; notice was not practicable", count=2)
-        self.assertContains(response, 'id="id_late_reason-error"')
+        self.assertContains(response, 'id="id_late_reason_error"')
         self.assertFalse(Notification.objects.exists())
 
     def test_recording_meets_what_was_due(self) -> None:
@@ -573,7 +573,7 @@ class TailorFormTests(PagesTestCase):
             },
         )
         self.assertContains(response, "This person does not have that requirement", count=2)
-        self.assertContains(response, 'id="id_item-error"')
+        self.assertContains(response, 'id="id_item_error"')
 
 
 class BreachFormTests(PagesTestCase):
@@ -624,7 +624,7 @@ class BreachFormTests(PagesTestCase):
             },
         )
         self.assertContains(response, "Choose the conviction on the register", count=2)
-        self.assertContains(response, 'id="id_conviction-error"')
+        self.assertContains(response, 'id="id_conviction_error"')
         response = self.client.post(
             close,
             {

@@ -448,7 +448,7 @@ class FormErrorTests(RegisterTestCase):
         self.assertIn(field, response.context["form"].errors, response.context["form"].errors)
         self.assertIn(f'<a href="#id_{field}">{message}</a>', html, response.context["form"].errors)
         self.assertIn(
-            f'<p id="id_{field}-error" class="govuk-error-message">'
+            f'<p id="id_{field}_error" class="govuk-error-message">'
             f'<span class="govuk-visually-hidden">Error:</span> {message}</p>',
             html,
         )
@@ -501,12 +501,12 @@ class FormErrorTests(RegisterTestCase):
                 "is_domestic_abuse": "on",
             },
         )
-        self.assertContains(response, 'id="id_da_flag_source-error"')
+        self.assertContains(response, 'id="id_da_flag_source_error"')
         self.assertFalse(Conviction.objects.exists())
 
     def test_invalid_phone_number(self) -> None:
         response = self.post_detail("contact-details", {"kind": "phone", "value": "call me"})
-        self.assertContains(response, 'id="id_value-error"')
+        self.assertContains(response, 'id="id_value_error"')
         self.assertFalse(self.nominal.contact_details.exists())
 
     def test_missing_reason_and_malformed_date(self) -> None:
@@ -594,7 +594,7 @@ class FormErrorTests(RegisterTestCase):
                 "reason": "x",
             },
         )
-        self.assertContains(response, 'id="id_responsible_officer-error"')
+        self.assertContains(response, 'id="id_responsible_officer_error"')
 
     def test_create_form_requires_names(self) -> None:
         response = self.client.post(reverse("nominal-create"), {"reason": "x"})
@@ -1189,7 +1189,7 @@ class EligibilityAndRegistrationTests(RegisterTestCase):
     def assert_error(self, response: Any, field: str, message: str) -> None:
         self.assertEqual(response.status_code, 200)
         self.assertIn(message, response.context["form"].errors.get(field, []))
-        self.assertContains(response, f'id="id_{field}-error"')
+        self.assertContains(response, f'id="id_{field}_error"')
 
     def test_register_needs_a_review_date(self) -> None:
         response = self.decide(review_on="")
