@@ -16,6 +16,7 @@ from register.forms import GovukFormMixin, ReasonField
 from register.models import CriteriaSet, Offence, Role
 from register.requests import StaffRequest
 from register.services import reference
+from register.views.common import _apply_domain_error as apply_domain_error
 
 
 def _administrators_only(request: StaffRequest) -> None:
@@ -46,9 +47,7 @@ def _edit(
         try:
             save(data=data, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            for field, field_messages in error.errors.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            apply_domain_error(form, error)
         else:
             messages.success(request, "Saved")
             return redirect(back)
