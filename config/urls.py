@@ -2,14 +2,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from mappa.api_urls import urlpatterns as mappa_api
 from notifications.api_urls import urlpatterns as notifications_api
 from register import views as register_views
 from register.api_urls import api_path
 from register.api_urls import urlpatterns as register_api
+from victims.api_urls import urlpatterns as victims_api
 
 api_v1 = [
     *register_api,
     *notifications_api,
+    *mappa_api,
+    *victims_api,
     api_path("schema/", SpectacularAPIView.as_view(), "api-schema"),
     api_path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), "api-docs"),
 ]
@@ -22,6 +26,8 @@ urlpatterns = [
     path("accessibility/", register_views.accessibility, name="accessibility"),
     # Before register.urls: its nominals/<id>/<kind>/new/ would catch notifications' .../new/.
     path("", include("notifications.urls")),
+    path("", include("mappa.urls")),
+    path("", include("victims.urls")),
     path("", include("register.urls")),
     path("reference/", include("register.reference_urls")),
     path("api/v1/", include(api_v1)),

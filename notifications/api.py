@@ -21,7 +21,6 @@ from rest_framework.views import APIView
 from notifications import selectors, services
 from notifications.models import (
     Breach,
-    DueItem,
     DueStatus,
     NotificationChannel,
     Task,
@@ -248,7 +247,9 @@ class BreachListApi(_NominalList):
         due_item_id = values.pop("due_item", None)
         due_item = None
         if due_item_id is not None:
-            due_item = DueItem.objects.filter(nominal=nominal, pk=due_item_id).first()
+            due_item = (
+                selectors.casework_due_items().filter(nominal=nominal, pk=due_item_id).first()
+            )
             if due_item is None:
                 raise serializers.ValidationError(
                     {"due_item": ["Choose one of this person's due items"]}
@@ -325,7 +326,7 @@ class BreachItemApi(APIView):
 
 class TaskListApi(generics.GenericAPIView[Task]):
     permission_classes = [RoleGate]
-    gate_model = Nominal
+    gate_model = Task
     serializer_class = TaskOutput
     request: StaffApiRequest
 
@@ -362,7 +363,7 @@ class TaskListApi(generics.GenericAPIView[Task]):
 
 class TaskCompleteApi(APIView):
     permission_classes = [RoleGate]
-    gate_model = Nominal
+    gate_model = Task
 
     @extend_schema(
         tags=TAGS,

@@ -5,3 +5,12 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "Notifications and due items"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from register import access
+        from register.models import Role
+
+        # Tasks are their owner's own (notifications.selectors.tasks_of); the role decides
+        # who has an inbox at all: the casework roles, and VLOs for their victim-side tasks.
+        task_roles = access.CASEWORK_ROLES | {Role.VICTIM_LIAISON_OFFICER}
+        access.register_policy("notifications.task", {"view": task_roles, "change": task_roles})

@@ -184,8 +184,22 @@ class DueKind(models.TextChoices):
     PERIOD_END = "period_end", "End of notification period"
     REGISTRATION_REVIEW = "registration_review", "Registration review"
     ARCHIVE_REVIEW = "archive_review", "Archive review"
+    CATEGORY_3_CONSIDERATION = "category_3", "Consider for MAPPA Category 3"
     DISCLOSURE = "disclosure", "Disclosure scheme deadline"
     VICTIM_UPDATE = "victim_update", "Victim update"
+    VCS_REFERRAL = "vcs_referral", "Victim Contact Scheme referral"
+
+
+class Compartment(models.TextChoices):
+    """Who may see a due item or task besides its owner.
+
+    Casework items are visible with the nominal. Victim items (disclosure deadlines,
+    victim-contact work, alerts to a VLO) are their owner's alone and never appear on
+    offender-side pages: they would reveal that a victim or an applicant exists.
+    """
+
+    CASEWORK = "casework", "Casework"
+    VICTIM = "victim", "Victim"
 
 
 class DueStatus(models.TextChoices):
@@ -210,6 +224,12 @@ class DueItem(models.Model):
     )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=8, choices=DueStatus.choices, default=DueStatus.OPEN)
+    compartment = models.CharField(
+        max_length=8, choices=Compartment.choices, default=Compartment.CASEWORK
+    )
+    link = models.CharField(
+        max_length=300, blank=True, help_text="Where to act on it, when not the nominal's page"
+    )
     met_at = models.DateTimeField(null=True, blank=True)
     waived_reason = models.TextField(blank=True)
     flagged_overdue_at = models.DateTimeField(null=True, blank=True)
@@ -270,6 +290,12 @@ class Task(models.Model):
     )
     title = models.CharField(max_length=300)
     detail = models.TextField(blank=True)
+    compartment = models.CharField(
+        max_length=8, choices=Compartment.choices, default=Compartment.CASEWORK
+    )
+    link = models.CharField(
+        max_length=300, blank=True, help_text="Where to act on it, when not the nominal's page"
+    )
     status = models.CharField(max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     outcome = models.TextField(blank=True)
     done_at = models.DateTimeField(null=True, blank=True)

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from notifications.models import DueStatus, Task, TaskKind
+from notifications.models import DueStatus, Task, TaskKind, TaskStatus
 from register.models import Role, StaffUser
 
 
@@ -29,7 +29,11 @@ class ScanResult:
 
 
 def _raise_tasks(rows: Iterable[tuple[Any, ...]], kind: str, now: dt.datetime, title: str) -> int:
-    """rows: (due_item_id, nominal_id, owner_id, item_title, due_at). Owner-less items have no task."""
+    """rows as the scans' RETURNING gives them. Owner-less items have no task.
+
+    Returns how many tasks were inserted: a conflicting row (the task is already open)
+    is skipped by ON CONFLICT DO NOTHING and not counted.
+    """
     tasks = [
         Task(
             kind=kind,
@@ -38,13 +42,37 @@ def _raise_tasks(rows: Iterable[tuple[Any, ...]], kind: str, now: dt.datetime, t
             due_item_id=due_item_id,
             title=f"{title}: {item_title}",
             detail=f"Due {timezone.localtime(due_at):%d %b %Y %H:%M}",
+            compartment=compartment,
+            link=link,
             created_at=now,
         )
-        for due_item_id, nominal_id, owner_id, item_title, due_at in rows
+        for due_item_id, nominal_id, owner_id, item_title, due_at, compartment, link in rows
         if owner_id is not None
     ]
-    created = Task.objects.bulk_create(tasks, ignore_conflicts=True)
-    return len(created)
+    return _insert_new(tasks)
+
+
+def _insert_new(tasks: list[Task]) -> int:
+    """Insert the tasks not already open; return how many that was.
+
+    The rows a scan claims are its own (the conditional UPDATE), but an item can already
+    have an open task of this kind, e.g. raised before it was rescheduled: those are
+    left out before inserting, and ON CONFLICT DO NOTHING against the unique constraint
+    still guards the insert. (bulk_create with ignore_conflicts returns every object it
+    was given, so its result cannot be the count.)
+    """
+    if not tasks:
+        return 0
+    already_open = set(
+        Task.objects.filter(
+            status=TaskStatus.OPEN,
+            due_item_id__in={t.due_item_id for t in tasks},
+            kind__in={t.kind for t in tasks},
+        ).values_list("due_item_id", "kind", "owner_id")
+    )
+    new = [t for t in tasks if (t.due_item_id, t.kind, t.owner_id) not in already_open]
+    Task.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
 
 
 @transaction.atomic
@@ -56,7 +84,7 @@ def scan_overdue(*, now: dt.datetime | None = None) -> ScanResult:
             UPDATE notifications_dueitem
                SET status = %s, flagged_overdue_at = %s
              WHERE status = %s AND due_at < %s
-         RETURNING id, nominal_id, owner_id, title, due_at
+         RETURNING id, nominal_id, owner_id, title, due_at, compartment, link
             """,
             [DueStatus.OVERDUE, now, DueStatus.OPEN, now],
         )
@@ -75,7 +103,7 @@ def scan_due_soon(*, now: dt.datetime | None = None, days: int = 7) -> ScanResul
             UPDATE notifications_dueitem
                SET warned_due_soon_at = %s
              WHERE status = %s AND due_at >= %s AND due_at < %s AND warned_due_soon_at IS NULL
-         RETURNING id, nominal_id, owner_id, title, due_at
+         RETURNING id, nominal_id, owner_id, title, due_at, compartment, link
             """,
             [now, DueStatus.OPEN, now, now + dt.timedelta(days=days)],
         )
@@ -108,7 +136,7 @@ def scan_escalations(
                SET escalated_at = %s
              WHERE status = 'open' AND kind = 'overdue' AND escalated_at IS NULL
                AND created_at < %s
-         RETURNING id, due_item_id, nominal_id, owner_id, title
+         RETURNING id, due_item_id, nominal_id, owner_id, title, compartment, link
             """,
             [now, now - dt.timedelta(days=after_days)],
         )
@@ -121,7 +149,7 @@ def scan_escalations(
     }
     supervisors = _supervisors({a for a, _ in owners.values()})
     escalations = []
-    for _task_id, due_item_id, nominal_id, owner_id, title in rows:
+    for _task_id, due_item_id, nominal_id, owner_id, title, compartment, link in rows:
         agency_id, team_id = owners[owner_id]
         team_supervisors = supervisors.get((agency_id, team_id)) or supervisors.get(
             (agency_id, None), set()
@@ -137,11 +165,12 @@ def scan_escalations(
                     due_item_id=due_item_id,
                     title=f"Escalated ({after_days} days): {title}",
                     detail=f"Still open for the responsible officer after {after_days} days.",
+                    compartment=compartment,
+                    link=link,
                     created_at=now,
                 )
             )
-    created = Task.objects.bulk_create(escalations, ignore_conflicts=True)
-    return ScanResult("escalations", len(rows), len(created))
+    return ScanResult("escalations", len(rows), _insert_new(escalations))
 
 
 def _queue_follow_up(count: int) -> None:

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from notifications.models import (
     Breach,
+    Compartment,
     DueItem,
     DueStatus,
     Notification,
@@ -90,11 +91,17 @@ def _get_or_404(queryset: QuerySet[Any], **lookup: Any) -> Any:
 # Tasks ----------------------------------------------------------------------------------
 
 
+def casework_due_items() -> QuerySet[DueItem]:
+    """Due items offender-side pages may show: victim-side work is never among them."""
+    return DueItem.objects.filter(compartment=Compartment.CASEWORK)
+
+
 def tasks_of(*, user: StaffUser) -> QuerySet[Task]:
-    """The user's own tasks, about nominals the user may still see."""
-    return Task.objects.filter(owner=user, nominal__in=visible_nominals(user)).select_related(
-        "nominal", "due_item"
-    )
+    """The user's own tasks: casework about nominals the user may still see, and victim-side
+    tasks (a VLO's alerts, a disclosure deadline) which are their owner's alone."""
+    return Task.objects.filter(
+        Q(compartment=Compartment.VICTIM) | Q(nominal__in=visible_nominals(user)), owner=user
+    ).select_related("nominal", "due_item")
 
 
 def task_inbox(
@@ -169,7 +176,7 @@ def team_workload(*, user: StaffUser, now: dt.datetime | None = None) -> QuerySe
     )
     if user.team_id:
         officers = officers.filter(team_id=user.team_id)
-    due = DueItem.objects.filter(owner=OuterRef("pk"), nominal__in=visible)
+    due = casework_due_items().filter(owner=OuterRef("pk"), nominal__in=visible)
     tasks = Task.objects.filter(owner=OuterRef("pk"), nominal__in=visible, status=TaskStatus.OPEN)
     return (
         officers.select_related(None)
@@ -239,7 +246,7 @@ def notifications_of(nominal: Nominal) -> QuerySet[Notification]:
 
 
 def due_items_of(nominal: Nominal) -> QuerySet[DueItem]:
-    return DueItem.objects.filter(nominal=nominal).select_related("owner")
+    return casework_due_items().filter(nominal=nominal).select_related("owner")
 
 
 def breaches_of(nominal: Nominal) -> QuerySet[Breach]:
@@ -334,7 +341,7 @@ def due_item_get(
 ) -> DueItem:
     """A due item through its nominal's grant (and of the nominal in the URL), or 404."""
     item: DueItem = _get_or_404(
-        DueItem.objects.select_related("nominal", "owner", "subject_type"),
+        casework_due_items().select_related("nominal", "owner", "subject_type"),
         nominal__in=visible_nominals(user, action),
         pk=item_id,
     )
@@ -374,7 +381,7 @@ def breach_get(
 
 
 def open_due_items_of(*, nominal: Nominal) -> QuerySet[DueItem]:
-    return DueItem.objects.filter(nominal=nominal, status__in=OPEN_STATUSES).order_by("due_at")
+    return casework_due_items().filter(nominal=nominal, status__in=OPEN_STATUSES).order_by("due_at")
 
 
 def can_change(*, user: StaffUser, nominal: Nominal) -> bool:

@@ -16,6 +16,7 @@ from notifications.models import (
     Breach,
     BreachOutcome,
     BreachStatus,
+    Compartment,
     DueItem,
     DueKind,
     DueStatus,
@@ -30,6 +31,7 @@ from notifications.models import (
     TaskKind,
     TaskStatus,
 )
+from register import events
 from register.audit import save_with_history
 from register.errors import DomainError
 from register.models import Conviction, Nominal, Registration, Role, StaffUser
@@ -69,10 +71,13 @@ def due_item_schedule(
     title: str,
     owner: StaffUser | None,
     reason: str,
+    compartment: str = Compartment.CASEWORK,
+    link: str = "",
 ) -> DueItem:
     """Create the open due item of this kind for this record, or move the one there is.
 
-    Any app that makes something fall due calls this; the scans do the rest.
+    Any app that makes something fall due calls this; the scans do the rest. Victim-side
+    work passes compartment=VICTIM (kept off offender-side pages) and the `link` to act on.
     """
     if timezone.is_naive(due_at):
         raise DomainError("A due time must carry its time zone")
@@ -106,6 +111,7 @@ def due_item_schedule(
             outcome=f"Rescheduled: now due {rules.format_london(due_at)}",
         )
     item.due_at, item.title = due_at, title[:300]
+    item.compartment, item.link = compartment, link
     item.owner = owner
     item.agency_id = nominal.lead_agency_id
     return save_with_history(item, actor=actor, reason=require_reason(reason))
@@ -463,6 +469,12 @@ def breach_record(
             detail=evidence.strip()[:500],
             created_at=timezone.now(),
         )
+    events.safety_change(
+        actor=actor,
+        nominal=nominal,
+        kind=events.SafetyChangeKind.BREACH,
+        summary=f"Suspected breach of the notification requirements found on {found_on:%d %b %Y}",
+    )
     return breach
 
 
@@ -533,6 +545,37 @@ def breach_close(
 
 
 # Tasks ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_raise(
+    *,
+    actor: StaffUser,
+    owner: StaffUser,
+    nominal: Nominal,
+    title: str,
+    detail: str = "",
+    kind: str = TaskKind.ALERT,
+    compartment: str = Compartment.CASEWORK,
+    link: str = "",
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Task:
+    """A task for one officer raised by a service (an alert), not by a scan."""
+    if not title.strip():
+        raise DomainError("A task needs a title", field="title")
+    task = Task(
+        kind=kind,
+        owner=owner,
+        nominal=nominal,
+        title=title.strip()[:300],
+        detail=detail.strip(),
+        compartment=compartment,
+        link=link,
+        created_at=now or timezone.now(),
+    )
+    full_clean(task)
+    return save_with_history(task, actor=actor, reason=require_reason(reason))
 
 
 @transaction.atomic

@@ -40,6 +40,7 @@ from notifications.models import (
     DueStatus,
     Notification,
     NotificationChannel,
+    Task,
     TaskStatus,
 )
 from register import access
@@ -61,6 +62,18 @@ def casework_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     @wraps(view)
     def gated(request: StaffRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not access.roles_allow(request.user, Nominal, "view"):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return gated
+
+
+def task_users_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The inbox is for the casework roles and VLOs (whose tasks are victim-side); 404 to others."""
+
+    @wraps(view)
+    def gated(request: StaffRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not access.roles_allow(request.user, Task, "view"):
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -101,7 +114,7 @@ def _changeable(request: StaffRequest, nominal_id: str) -> Nominal:
 # Tasks -----------------------------------------------------------------------------------
 
 
-@casework_only
+@task_users_only
 @require_GET
 def task_inbox(request: StaffRequest) -> HttpResponse:
     """The user's tasks: overdue first, then due soon, then the rest. Opening it marks them seen."""
@@ -131,7 +144,7 @@ def task_inbox(request: StaffRequest) -> HttpResponse:
     )
 
 
-@casework_only
+@task_users_only
 @require_http_methods(["GET", "POST"])
 def task_done(request: StaffRequest, task_id: str) -> HttpResponse:
     task = selectors.task_get(user=request.user, task_id=task_id)

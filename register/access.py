@@ -32,22 +32,32 @@ if TYPE_CHECKING:
 Action = Literal["view", "change", "share"]
 M = TypeVar("M", bound=models.Model)
 
-_CASEWORK = {
-    Role.OFFENDER_MANAGER,
-    Role.PROBATION_PRACTITIONER,
-    Role.MAPPA_COORDINATOR,
-    Role.SUPERVISOR,
-}
+CASEWORK_ROLES = frozenset(
+    {
+        Role.OFFENDER_MANAGER,
+        Role.PROBATION_PRACTITIONER,
+        Role.MAPPA_COORDINATOR,
+        Role.SUPERVISOR,
+    }
+)
 
 # Which roles may do what to each kind of protected record. Roles are
 # necessary, never sufficient: the record must also be granted to the agency.
 POLICY: dict[str, dict[Action, frozenset[str]]] = {
     "register.nominal": {
-        "view": frozenset(_CASEWORK),
-        "change": frozenset(_CASEWORK),
+        "view": CASEWORK_ROLES,
+        "change": CASEWORK_ROLES,
         "share": frozenset({Role.OFFENDER_MANAGER, Role.SUPERVISOR, Role.MAPPA_COORDINATOR}),
     },
 }
+
+
+def register_policy(label: str, actions: dict[Action, frozenset[str]]) -> None:
+    """Each app declares the roles for its own record kinds (from its AppConfig.ready)."""
+    if label in POLICY and POLICY[label] != actions:
+        raise ValueError(f"Access policy for {label} is declared twice, differently")
+    POLICY[label] = actions
+
 
 GRANTS_FOR_LEAD: tuple[Action, ...] = ("view", "change", "share")
 GRANTS_FOR_SHARED: tuple[Action, ...] = ("view",)

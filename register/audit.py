@@ -74,8 +74,9 @@ def log_reads(
     channel: str,
     purpose: str,
     recipient_agency_id: int | None = None,
+    recipient: str = "",
 ) -> int:
-    """Write one AccessLog row per record read, in one INSERT."""
+    """Write one AccessLog row per record read, in one INSERT (a disclosure names its recipient)."""
     rows = [
         AccessLog(
             user=user,
@@ -86,6 +87,7 @@ def log_reads(
             channel=channel,
             purpose=purpose[:300],
             recipient_agency_id=recipient_agency_id,
+            recipient=recipient[:200],
         )
         for record in records
     ]

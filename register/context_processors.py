@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from register import access
 from register.models import Nominal, Role
@@ -21,8 +24,15 @@ def primary_navigation(request: HttpRequest) -> list[dict[str, object]]:
     if not user.is_authenticated:
         return []
     items: list[tuple[str, str]] = [("Home", "home")]
-    if access.roles_allow(user, Nominal, "view"):  # type: ignore[arg-type]
+    casework = access.roles_allow(user, Nominal, "view")  # type: ignore[arg-type]
+    victim_work = user.has_role(Role.VICTIM_LIAISON_OFFICER)  # type: ignore[union-attr]
+    if casework:
         items.append(("Nominals", "nominal-list"))
+        items.append(("MAPPA", "mappa-home"))
+    if victim_work:
+        items.append(("Victims", "victims-home"))
+    if casework or victim_work:
+        items.append(("Disclosures", "disclosure-list"))
         items.append(("Tasks", "task-inbox"))
     if user.has_role(Role.AUDITOR):  # type: ignore[union-attr]
         items.append(("Audit", "audit-log"))
@@ -36,11 +46,20 @@ def primary_navigation(request: HttpRequest) -> list[dict[str, object]]:
     }
     navigation = []
     for label, name in items:
-        url = reverse(name)
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue  # a section whose pages are not built yet
+        badge: Callable[[], int] | None = None
+        if name == "task-inbox":
+            # Called by the template only where the header is drawn: one COUNT per page.
+            from notifications.selectors import task_unread_count
+
+            badge = partial(task_unread_count, user=user)
         current = (
             request.path == url
             if name == "home"
             else request.path.startswith((url, *also_under.get(name, ())))
         )
-        navigation.append({"label": label, "url": url, "current": current})
+        navigation.append({"label": label, "url": url, "current": current, "badge": badge})
     return navigation

@@ -7,6 +7,8 @@ changes nothing (and writes no history).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import os
 import uuid
 from dataclasses import dataclass
@@ -238,6 +240,24 @@ class DemoLogin:
     agency: str
 
 
+@dataclass
+class DemoWorld:
+    """What the register's demo data made, handed to each app's own demo loader."""
+
+    agencies: dict[str, Agency]
+    users: dict[tuple[str, str], StaffUser]  # (agency code, role) -> user
+    nominals: dict[str, Nominal]  # key in NOMINALS -> nominal
+    today: dt.date
+
+    def user(self, agency_code: str, role: str) -> StaffUser:
+        return self.users[(agency_code, role)]
+
+
+# Each app that has demo data of its own provides `<app>.demo.load(world)`, run in this
+# order after the register's (an app's loader must be idempotent, like this module).
+APP_LOADERS = ("notifications.demo", "mappa.demo", "victims.demo")
+
+
 def load() -> list[DemoLogin]:
     agencies = {code: _agency(code, name, kind) for code, name, kind in AGENCIES}
     logins: list[DemoLogin] = []
@@ -248,15 +268,21 @@ def load() -> list[DemoLogin]:
             users[(code, role)] = _user(username, agency, role, first, last)
             logins.append(DemoLogin(username, Role(role).label, agency.name))
     today = timezone.localdate()
+    nominals: dict[str, Nominal] = {}
     for key, lead, given, family, dob, shared in NOMINALS:
         actor = users[(lead, Role.OFFENDER_MANAGER)]
         nominal, created = _nominal(key, actor, given, family, dob)
+        nominals[key] = nominal
         if created:
             _details(key, nominal, actor, today)
         for code in shared:
             services.nominal_share(
                 actor=actor, nominal=nominal, agency=agencies[code], reason=REASON
             )
+    world = DemoWorld(agencies=agencies, users=users, nominals=nominals, today=today)
+    for module in APP_LOADERS:
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module).load(world)
     return logins
 
 

@@ -38,6 +38,9 @@ class AccessLog(models.Model):
         related_name="+",
         help_text="For API reads and disclosures: the agency that received the data.",
     )
+    recipient = models.CharField(
+        max_length=200, blank=True, help_text="For disclosures: the person who was told."
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

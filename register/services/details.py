@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from register import events
 from register import models as m
 from register.audit import save_with_history, stamp
 from register.errors import DomainError
@@ -264,6 +265,8 @@ def nominal_detail_add(
     full_clean(detail)
     save_with_history(detail, actor=actor, reason=reason)
     _after(spec, nominal, actor=actor, changed=detail)
+    if _safety_values(spec, detail) != _safety_values(spec, None):
+        _announce(spec, nominal, actor=actor, verb="recorded")
     return detail
 
 
@@ -274,11 +277,14 @@ def nominal_detail_update(
     spec = detail_kind(kind)
     reason = require_reason(reason)
     nominal = spec.nominal_of(detail)
+    before = _safety_values(spec, detail)
     _apply(spec, detail, data)
     _check_parent_belongs(spec, detail, nominal)
     full_clean(detail)
     save_with_history(detail, actor=actor, reason=reason)
     _after(spec, nominal, actor=actor, changed=detail)
+    if before != _safety_values(spec, detail):
+        _announce(spec, nominal, actor=actor, verb="changed")
     return detail
 
 
@@ -297,8 +303,11 @@ def nominal_detail_remove(
     # Before the delete: the row's key identifies the items that belonged to it.
     feeds.detail_removed(actor=actor, kind=spec.slug, detail=detail)
     stamp(detail, actor=actor, reason=reason)
+    gone = _safety_values(spec, detail) != _safety_values(spec, None)
     detail.delete()
     _after(spec, nominal, actor=actor)
+    if gone:
+        _announce(spec, nominal, actor=actor, verb="removed")
 
 
 def _after(
@@ -318,6 +327,35 @@ def _after(
         spec.after_change(nominal)
     if changed is not None:
         feeds.detail_changed(actor=actor, kind=spec.slug, detail=changed)
+
+
+# The details whose changes a victim's VLO must hear of (register.events), and the
+# fields that matter: an address moving, a release (licence start) or licence end.
+SAFETY_FIELDS: dict[str, tuple[events.SafetyChangeKind, tuple[str, ...]]] = {
+    "addresses": (
+        events.SafetyChangeKind.ADDRESS,
+        ("line_1", "line_2", "town", "postcode", "kind", "date_from", "date_to"),
+    ),
+    "convictions": (events.SafetyChangeKind.RELEASE, ("licence_start", "licence_end")),
+}
+
+
+def _safety_values(spec: DetailKind, detail: models.Model | None) -> tuple[Any, ...] | None:
+    watched = SAFETY_FIELDS.get(spec.slug)
+    if watched is None:
+        return None
+    return tuple(getattr(detail, f, None) if detail else None for f in watched[1])
+
+
+def _announce(spec: DetailKind, nominal: m.Nominal, *, actor: m.StaffUser, verb: str) -> None:
+    kind = SAFETY_FIELDS[spec.slug][0]
+    what = "An address" if kind == events.SafetyChangeKind.ADDRESS else "Release or licence dates"
+    events.safety_change(
+        actor=actor,
+        nominal=nominal,
+        kind=kind,
+        summary=f"{what} {verb} on {timezone.localdate():%d %b %Y}",
+    )
 
 
 def _touch(nominal: m.Nominal) -> None:

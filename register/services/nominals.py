@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from register import access
+from register import access, events
 from register.audit import save_with_history
 from register.errors import DomainError
 from register.models import (
@@ -126,10 +126,18 @@ def nominal_create(
 def nominal_update(*, actor: StaffUser, nominal: Nominal, reason: str, **changes: Any) -> Nominal:
     """Change the person's own fields. The caller fetched `nominal` through the gate with 'change'."""
     reason = require_reason(reason)
+    conditions_before = nominal.licence_conditions
     _apply(nominal, changes)
     full_clean(nominal)
     save_with_history(nominal, actor=actor, reason=reason)
     _sync_current_name(nominal, actor=actor, reason=reason)
+    if nominal.licence_conditions != conditions_before:
+        events.safety_change(
+            actor=actor,
+            nominal=nominal,
+            kind=events.SafetyChangeKind.LICENCE_CONDITIONS,
+            summary=f"Licence conditions changed on {timezone.localdate():%d %b %Y}",
+        )
     return nominal
 
 

@@ -135,25 +135,28 @@ class AccessTests(PagesTestCase):
             "approved_by": self.supervisor_a.pk,
         }
         read_only = {"inbox", "team", "nominal page"}
-        for user in (self.vlo_a, self.admin_b, self.auditor):
+        for user in (self.admin_b, self.auditor):
             self.as_user(user)
             for name, url in self.urls().items():
                 with self.subTest(user=user.username, page=name):
                     self.assert_not_found(self.client.get(url))
                     self.assert_not_found(self.client.post(url, post))
-        # An officer of another agency has an inbox of their own, without agency A's tasks.
-        self.as_user(self.officer_b)
-        for name, url in self.urls().items():
-            with self.subTest(user="officer.b", page=name):
-                if name == "inbox":
-                    inbox = self.client.get(url)
-                    self.assertEqual(inbox.context["tasks"], [])
-                    self.assertNotContains(inbox, str(self.person.nominal))
-                    continue
-                self.assert_not_found(self.client.get(url))
-                response = self.client.post(url, post)
-                # A page that only reads refuses the method; the forms do not exist for them.
-                self.assertEqual(response.status_code, 405 if name in read_only else 404)
+        # An officer of another agency, and a VLO (whose tasks are victim-side), have an inbox
+        # of their own, without agency A's casework tasks; everything else is not found.
+        for user in (self.officer_b, self.vlo_a):
+            self.as_user(user)
+            for name, url in self.urls().items():
+                with self.subTest(user=user.username, page=name):
+                    if name == "inbox":
+                        inbox = self.client.get(url)
+                        self.assertEqual(inbox.context["tasks"], [])
+                        self.assertNotContains(inbox, str(self.person.nominal))
+                        continue
+                    self.assert_not_found(self.client.get(url))
+                    response = self.client.post(url, post)
+                    # A page that only reads refuses the method; the forms do not exist for them.
+                    expected = 405 if name in read_only and user == self.officer_b else 404
+                    self.assertEqual(response.status_code, expected)
         self.assertEqual(self.snapshot(), before)
         self.assertFalse(AccessLog.objects.filter(user__in=[self.officer_b, self.vlo_a]).exists())
 
@@ -216,7 +219,7 @@ class InboxTests(PagesTestCase):
         _task(self.officer_a, self.person.nominal)
         # session, user, count, page, access-log insert, mark seen, session save in a savepoint
         for rows in (1, 30):
-            with self.subTest(rows=rows), self.assertNumQueries(9):
+            with self.subTest(rows=rows), self.assertNumQueries(10):
                 response = self.client.get(reverse("task-inbox"))
             self.assertEqual(len(response.context["tasks"]), min(rows, views.PAGE_SIZE))
             if rows == 30:
@@ -313,7 +316,7 @@ class TeamViewTests(PagesTestCase):
         self.as_user(self.supervisor_a)
         # session, user, the one aggregate query, session save in a savepoint
         for rows in (1, 30):
-            with self.subTest(rows=rows), self.assertNumQueries(6):
+            with self.subTest(rows=rows), self.assertNumQueries(7):
                 response = self.client.get(reverse("task-team"))
             officers = {o.username: o for o in response.context["officers"]}
             self.assertIn("officer.a", officers)
@@ -410,7 +413,7 @@ class NominalPageTests(PagesTestCase):
         # closed due items, breaches, item labels, grant check, access-log insert, session save
         # in a savepoint
         for rows in (1, 30):
-            with self.subTest(rows=rows), self.assertNumQueries(15):
+            with self.subTest(rows=rows), self.assertNumQueries(16):
                 response = self.client.get(self.url())
             self.assertEqual(len(response.context["data"].breaches), rows)
             if rows == 30:

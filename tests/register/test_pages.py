@@ -17,7 +17,7 @@ class NominalPageTests(RegisterTestCase):
         for _ in range(2):
             # session, user+agency, officer and team filter choices, count, page,
             # access-log insert, savepoint, session save, release
-            with self.assertNumQueries(10):
+            with self.assertNumQueries(11):
                 self.client.get(reverse("nominal-list"))
             for i in range(30):
                 factories.nominal(self.officer_a, family_name=f"Bulk{i}")
@@ -43,7 +43,7 @@ class NominalPageTests(RegisterTestCase):
         self.as_user(self.officer_a)
         url = reverse("nominal-detail", args=[nominal.pk])
         # One query per profile section; 23 with no civil orders or registrations.
-        with self.assertNumQueries(23):
+        with self.assertNumQueries(24):
             self.client.get(url)
         services.nominal_share(
             actor=self.officer_a, nominal=nominal, agency=self.agency_b, reason="x"
@@ -52,7 +52,7 @@ class NominalPageTests(RegisterTestCase):
             services.nominal_update(
                 actor=self.officer_a, nominal=nominal, given_names=f"G{i}", reason="x"
             )
-        with self.assertNumQueries(23):
+        with self.assertNumQueries(24):
             response = self.client.get(url)
         self.assertContains(response, "Agency B")
 

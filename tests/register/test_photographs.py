@@ -117,10 +117,10 @@ class PhotographTests(RegisterTestCase):
         self.as_user(self.officer_a)
         self.upload(image_file())
         url = reverse("nominal-detail", args=[self.nominal.pk])
-        with self.assertNumQueries(23):
+        with self.assertNumQueries(24):
             response = self.client.get(url)
         self.assertContains(response, 'alt="Photograph of PICTURED')
         for _ in range(3):
             self.upload(image_file())
-        with self.assertNumQueries(23):
+        with self.assertNumQueries(24):
             self.client.get(url)

@@ -404,18 +404,19 @@ class QueryCountTests(RegisterTestCase):
     def test_query_counts_do_not_grow_with_rows(self) -> None:
         pk = self.nominal.pk
         pinned = {
+            # Every count includes the header's unread-task badge (one COUNT).
             # + officers and teams for the filters, the count and the page
-            reverse("nominal-list") + "?sort=priority": 10,
-            reverse("nominal-list") + "?risk_level=high&sort=risk": 10,
+            reverse("nominal-list") + "?sort=priority": 11,
+            reverse("nominal-list") + "?risk_level=high&sort=risk": 11,
             # + names, dates of birth, the hits (with lead agency and officer)
-            reverse("nominal-search") + "?q=John+Smith+01/01/1980": 9,
+            reverse("nominal-search") + "?q=John+Smith+01/01/1980": 10,
             # + the nominal, 16 prefetched sections, grants, sharing and history
-            reverse("nominal-detail", args=[pk]): 26,
+            reverse("nominal-detail", args=[pk]): 27,
             # + the nominal, its convictions, risk assessments and incidents, grants, criteria
-            reverse("nominal-eligibility", args=[pk]): 12,
+            reverse("nominal-eligibility", args=[pk]): 13,
             # + teams for the filter, the count and the page
-            reverse("priority-list"): 9,
-            reverse("priority-list") + "?page=2": 9,
+            reverse("priority-list"): 10,
+            reverse("priority-list") + "?page=2": 10,
         }
         for rows in ("few rows", "30 more rows"):
             if rows != "few rows":

@@ -1,0 +1,5 @@
+"""Staff pages of the mappa app (included at the site root by config/urls.py)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,72 @@
+"""Safety-relevant changes to a nominal, announced to the apps that must hear of them.
+
+A victim liaison officer must learn when the person linked to their victim moves,
+is released, has their licence conditions changed, changes MAPPA level or is
+suspected of a breach, without the register, MAPPA or notifications knowing
+anything about victims. The app that records the change calls `safety_change`;
+the victims app listens (from its AppConfig.ready). Listeners run inside the
+caller's transaction, so a change that rolls back tells no one.
+
+The summary is written for the listener's user: it says what changed and when,
+never the new address itself (a VLO is told the person moved, not where to).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from register.models import Nominal, StaffUser
+
+
+class SafetyChangeKind(models.TextChoices):
+    ADDRESS = "address", "Address changed"
+    RELEASE = "release", "Release or licence dates changed"
+    LICENCE_CONDITIONS = "licence_conditions", "Licence conditions changed"
+    MAPPA_LEVEL = "mappa_level", "MAPPA level changed"
+    BREACH = "breach", "Suspected breach recorded"
+
+
+@dataclass(frozen=True)
+class SafetyChange:
+    nominal: Nominal
+    kind: str
+    summary: str
+    at: dt.datetime
+    actor: StaffUser
+
+
+Listener = Callable[[SafetyChange], None]
+_listeners: list[Listener] = []
+
+
+def listen(listener: Listener) -> None:
+    """Subscribe (once: registering the same function again changes nothing)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def stop_listening(listener: Listener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def safety_change(
+    *,
+    actor: StaffUser,
+    nominal: Nominal,
+    kind: str,
+    summary: str,
+    at: dt.datetime | None = None,
+) -> None:
+    change = SafetyChange(
+        nominal=nominal, kind=kind, summary=summary, at=at or timezone.now(), actor=actor
+    )
+    for listener in list(_listeners):
+        listener(change)
