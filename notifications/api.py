@@ -34,6 +34,7 @@ from notifications.serializers import (
     DueItemOutput,
     NotificationInput,
     NotificationOutput,
+    NotificationVerifyInput,
     RequirementSetOutput,
     TaskCompleteInput,
     TaskOutput,
@@ -175,6 +176,33 @@ class NotificationListApi(_NominalList):
         )
         notification = selectors.notifications_of(nominal).get(pk=notification.pk)
         return Response(NotificationOutput(notification).data, status=status.HTTP_201_CREATED)
+
+
+class NotificationVerifyApi(APIView):
+    permission_classes = [RoleGate]
+    gate_model = Nominal
+    request: StaffApiRequest
+
+    @extend_schema(
+        tags=TAGS,
+        request=NotificationVerifyInput,
+        responses={200: NotificationOutput},
+        summary="Record that what was notified was checked (addresses it added become verified)",
+    )
+    def post(self, request: StaffApiRequest, nominal_id: str, notification_id: str) -> Response:
+        notification = selectors.notification_get(
+            user=request.user,
+            notification_id=notification_id,
+            nominal_id=nominal_id,
+            action="change",
+        )
+        data = NotificationVerifyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.notification_verify(
+            actor=request.user, notification=notification, **data.validated_data
+        )
+        notification = selectors.notifications_of(notification.nominal).get(pk=notification.pk)
+        return Response(NotificationOutput(notification).data)
 
 
 # Due items ---------------------------------------------------------------------------------

@@ -17,6 +17,11 @@ urlpatterns = [
         "api-notification-list",
     ),
     api_path(
+        "nominals/<str:nominal_id>/notifications/<str:notification_id>/verify/",
+        api.NotificationVerifyApi.as_view(),
+        "api-notification-verify",
+    ),
+    api_path(
         "nominals/<str:nominal_id>/due-items/", api.DueItemListApi.as_view(), "api-due-item-list"
     ),
     api_path("nominals/<str:nominal_id>/breaches/", api.BreachListApi.as_view(), "api-breach-list"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from notifications import rules
 from notifications.models import BreachOutcome, Tailoring, TaskKind, TaskStatus
 from register.forms import GovukFormMixin, ReasonField, date_widget, govuk_messages
+from register.models import AddressKind
 
 
 def time_widget() -> forms.TimeInput:
@@ -51,7 +52,19 @@ class _Form(GovukFormMixin, forms.Form):
 class NotificationForm(_Form):
     """Record a notification the person made in person."""
 
-    SERVICE_FIELDS = {"received_at": "received_on", "departs_at": "departs_on"}
+    SERVICE_FIELDS = {
+        "received_at": "received_on",
+        "departs_at": "departs_on",
+        # The new address is the first (only) change this form sends.
+        "changes.0.kind": "address_kind",
+        "changes.0.line_1": "address_line_1",
+        "changes.0.line_2": "address_line_2",
+        "changes.0.town": "address_town",
+        "changes.0.postcode": "address_postcode",
+        "changes.0.date_from": "address_from",
+        "changes.0.non_field_errors": "address_line_1",
+    }
+    ADDRESS_FIELDS = ("address_line_1", "address_line_2", "address_town", "address_postcode")
 
     received_on = forms.DateField(label="Date received", widget=date_widget())
     received_time = forms.TimeField(
@@ -91,6 +104,18 @@ class NotificationForm(_Form):
         help_text="Travel needs 7 days' notice, or at least 24 hours where 7 days was not "
         "reasonably practicable.",
     )
+    address_kind = forms.ChoiceField(
+        label="Kind of address",
+        choices=[("", "Choose the kind of address"), *AddressKind.choices],
+        required=False,
+    )
+    address_line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
+    address_line_2 = forms.CharField(
+        label="Address line 2 (optional)", max_length=200, required=False
+    )
+    address_town = forms.CharField(label="Town or city", max_length=100, required=False)
+    address_postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    address_from = forms.DateField(label="Living there from", required=False, widget=date_widget())
 
     def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
         now = timezone.localtime(timezone.now(), rules.LONDON)
@@ -128,6 +153,14 @@ class NotificationForm(_Form):
             and "departs_on" not in self.errors
         ):
             self.add_error("departs_on", "Enter the departure date")
+        if any(data.get(name) for name in self.ADDRESS_FIELDS):
+            for name, message in (
+                ("address_kind", "Choose the kind of address"),
+                ("address_line_1", "Enter the first line of the new address"),
+                ("address_from", "Enter the date they live there from"),
+            ):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
         return data
 
     def service_data(self) -> dict[str, Any]:
@@ -145,6 +178,50 @@ class NotificationForm(_Form):
             "details": data["details"],
             "departs_at": departs_at,
             "late_reason": data.get("late_reason", ""),
+            "changes": self.address_change(),
+        }
+
+    def address_change(self) -> list[tuple[str, dict[str, Any]]]:
+        data = self.cleaned_data
+        if not data.get("address_line_1"):
+            return []
+        return [
+            (
+                "addresses",
+                {
+                    "kind": data["address_kind"],
+                    "line_1": data["address_line_1"],
+                    "line_2": data.get("address_line_2", ""),
+                    "town": data.get("address_town", ""),
+                    "postcode": data.get("address_postcode", ""),
+                    "date_from": data["address_from"],
+                    "date_to": None,
+                },
+            )
+        ]
+
+
+class VerifyNotificationForm(_Form):
+    SERVICE_FIELDS = {"note": "verification_note"}
+
+    verified_on = forms.DateField(label="Date checked", widget=date_widget())
+    verification_note = forms.CharField(
+        label="What was checked and how",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: visited the notified address and saw the person living there.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("verified_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["verification_note"].error_messages["required"] = (
+            "Enter what was checked and how"
+        )
+
+    def service_data(self) -> dict[str, Any]:
+        return {
+            "verified_on": self.cleaned_data["verified_on"],
+            "note": self.cleaned_data["verification_note"],
         }
 
 

@@ -153,6 +153,11 @@ class Notification(models.Model):
     details = models.TextField(help_text="What was notified, in the person's words where possible")
     departs_at = models.DateTimeField(null=True, blank=True, help_text="Foreign travel: departure")
     late_reason = models.TextField(blank=True, help_text="Why notice was short or late")
+    applied_changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The register records this notification added: [{kind, id, summary}]",
+    )
     verified_on = models.DateField(null=True, blank=True)
     verified_by = models.ForeignKey(
         StaffUser, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

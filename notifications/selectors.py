@@ -358,6 +358,26 @@ def due_item_subject(item: DueItem) -> models.Model:
     return _get_or_404(model._default_manager.all(), pk=item.subject_id)  # type: ignore[no-any-return]
 
 
+def notification_get(
+    *,
+    user: StaffUser,
+    notification_id: uuid.UUID | str,
+    nominal_id: uuid.UUID | str | None = None,
+    action: access.Action = "view",
+) -> Notification:
+    """A notification through its nominal's grant (and of the nominal in the URL), or 404."""
+    notification: Notification = _get_or_404(
+        Notification.objects.select_related("nominal__lead_agency", "received_by", "verified_by"),
+        nominal__in=visible_nominals(user, action),
+        pk=notification_id,
+    )
+    if nominal_id is not None and str(notification.nominal_id) != str(nominal_id):
+        raise Http404
+    if action != "view" and notification.nominal.merged_into_id:
+        raise Http404
+    return notification
+
+
 def breach_get(
     *,
     user: StaffUser,

@@ -27,6 +27,8 @@ from notifications.models import (
     RequirementSetItem,
     Task,
 )
+from notifications.services import NOTIFIABLE_DETAILS
+from register.serializers import detail_serializer
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -150,6 +152,7 @@ class NotificationOutput(serializers.ModelSerializer[Notification]):
             "departs_at",
             "late_reason",
             "travel_notice",
+            "applied_changes",
             "verified_on",
             "verified_by",
             "verification_note",
@@ -162,6 +165,23 @@ class NotificationOutput(serializers.ModelSerializer[Notification]):
             return None
         notice = rules.travel_notice(obj.received_at, obj.departs_at)
         return TravelNoticeOutput(notice).data
+
+
+class NotifiedChangeInput(serializers.Serializer[Any]):
+    """A new detail the person notified, added to their record (e.g. a new address)."""
+
+    kind = serializers.ChoiceField(
+        choices=sorted(NOTIFIABLE_DETAILS), help_text="The kind of detail, as in the nominal API"
+    )
+    values = serializers.DictField(
+        help_text="The detail's fields, as POST /nominals/{id}/{kind}/ takes them (no reason)"
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        detail = detail_serializer(attrs["kind"])(data=attrs["values"])
+        if not detail.is_valid():
+            raise serializers.ValidationError({"values": detail.errors})
+        return {"kind": attrs["kind"], "values": dict(detail.validated_data)}
 
 
 class NotificationInput(serializers.Serializer[Any]):
@@ -182,12 +202,23 @@ class NotificationInput(serializers.Serializer[Any]):
         required=False, allow_null=True, help_text="Foreign travel: departure, with its UTC offset"
     )
     late_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    changes = NotifiedChangeInput(
+        many=True,
+        required=False,
+        help_text="New details notified: each is added to the person's record, with history",
+    )
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.validated_data)
         data["items"] = [item.code for item in data["items"]]
         data.setdefault("departs_at", None)
+        data["changes"] = [(c["kind"], c["values"]) for c in data.get("changes", [])]
         return data
+
+
+class NotificationVerifyInput(serializers.Serializer[Any]):
+    verified_on = serializers.DateField(help_text="The date what was notified was checked")
+    note = serializers.CharField(help_text="What was checked and how")
 
 
 class DueItemOutput(serializers.ModelSerializer[DueItem]):

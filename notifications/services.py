@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -310,8 +311,16 @@ def notification_record(
     details: str,
     departs_at: dt.datetime | None = None,
     late_reason: str = "",
+    changes: Sequence[tuple[str, Mapping[str, Any]]] = (),
 ) -> Notification:
-    """Record what the person notified; meet what was due; schedule what falls due next."""
+    """Record what the person notified; meet what was due; schedule what falls due next.
+
+    `changes` are the new details the person notified, as (detail kind, data) for the
+    register's detail services (e.g. ("addresses", {...})): each is added to the nominal's
+    record through them, so the record's history shows the change and who made it, and the
+    notification lists what it added. A change the register refuses refuses the whole
+    notification, its messages keyed "changes.<n>.<field>".
+    """
     if timezone.is_naive(received_at):
         raise DomainError("Enter the time with its time zone", field="received_at")
     if received_at > timezone.now() + dt.timedelta(minutes=5):
@@ -357,6 +366,11 @@ def notification_record(
     )
     full_clean(notification)
     save_with_history(notification, actor=actor, reason="Notification received")
+    if changes:
+        notification.applied_changes = _apply_notified_changes(
+            actor=actor, nominal=nominal, notification=notification, changes=changes
+        )
+        save_with_history(notification, actor=actor, reason="Notified changes recorded")
 
     if "foreign_travel" in items and departs_at is not None:
         notice = rules.travel_notice(received_at, departs_at)
@@ -407,6 +421,94 @@ def notification_record(
                 owner=_owner_for(nominal),
                 reason="No fixed abode: weekly notification",
             )
+    return notification
+
+
+# The register's detail kinds a notification can add to the record.
+NOTIFIABLE_DETAILS = {
+    "names": "Name",
+    "addresses": "Address",
+    "contact-details": "Phone number or email",
+    "financial-accounts": "Bank account or card",
+    "identity-documents": "Identity document",
+    "household-members": "Household member",
+    "vehicles": "Vehicle",
+}
+
+
+def _apply_notified_changes(
+    *,
+    actor: StaffUser,
+    nominal: Nominal,
+    notification: Notification,
+    changes: Sequence[tuple[str, Mapping[str, Any]]],
+) -> list[dict[str, str]]:
+    from register.services import details
+
+    received_on = timezone.localtime(notification.received_at, rules.LONDON).date()
+    reason = f"Notified in person on {received_on:%d %b %Y} (notification {notification.pk})"
+    applied = []
+    for n, (kind, data) in enumerate(changes):
+        if kind not in NOTIFIABLE_DETAILS:
+            raise DomainError(
+                f"A notification cannot add {kind!r} to the record", field=f"changes.{n}.kind"
+            )
+        try:
+            detail = details.nominal_detail_add(
+                actor=actor, nominal=nominal, kind=kind, data=data, reason=reason
+            )
+        except DomainError as error:
+            raise DomainError(
+                error.message,
+                errors={
+                    f"changes.{n}.{field or 'non_field_errors'}": messages
+                    for field, messages in error.errors.items()
+                },
+            ) from error
+        applied.append(
+            {"kind": kind, "id": str(detail.pk), "summary": f"{NOTIFIABLE_DETAILS[kind]}: {detail}"}
+        )
+    return applied
+
+
+@transaction.atomic
+def notification_verify(
+    *, actor: StaffUser, notification: Notification, verified_on: dt.date, note: str
+) -> Notification:
+    """Record that what was notified was checked (e.g. the address, on a home visit).
+
+    Addresses the notification added are marked verified on the same day, through the
+    register's services, so the address's own history shows the check.
+    """
+    if notification.verified_on is not None:
+        raise DomainError(
+            f"This notification was already verified on {notification.verified_on:%d %b %Y}"
+        )
+    if verified_on > timezone.localdate():
+        raise DomainError("The date checked cannot be in the future", field="verified_on")
+    received_on = timezone.localtime(notification.received_at, rules.LONDON).date()
+    if verified_on < received_on:
+        raise DomainError(
+            "The date checked cannot be before the notification was received",
+            field="verified_on",
+        )
+    if not note.strip():
+        raise DomainError("Enter what was checked and how", field="note")
+    notification.verified_on, notification.verified_by = verified_on, actor
+    notification.verification_note = note.strip()
+    save_with_history(notification, actor=actor, reason=f"Verified: {note.strip()}")
+    from register.models import Address
+    from register.services import details
+
+    address_ids = [c["id"] for c in notification.applied_changes if c["kind"] == "addresses"]
+    for address in Address.objects.filter(pk__in=address_ids, verified_on__isnull=True):
+        details.nominal_detail_update(
+            actor=actor,
+            kind="addresses",
+            detail=address,
+            data={"verified_on": verified_on},
+            reason=f"Verified with the notification of {received_on:%d %b %Y}: {note.strip()}",
+        )
     return notification
 
 

@@ -24,6 +24,11 @@ urlpatterns = [
         name="notification-create",
     ),
     path(
+        "nominals/<str:nominal_id>/notifications/<str:notification_id>/verify/",
+        views.notification_verify,
+        name="notification-verify",
+    ),
+    path(
         "nominals/<str:nominal_id>/requirements/start/",
         views.requirements_start,
         name="requirements-start",

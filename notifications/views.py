@@ -31,6 +31,7 @@ from notifications.forms import (
     TailorForm,
     TaskDoneForm,
     TaskFilterForm,
+    VerifyNotificationForm,
     WaiveForm,
 )
 from notifications.models import (
@@ -291,6 +292,41 @@ def notification_create(request: StaffRequest, nominal_id: str) -> HttpResponse:
         log_page_reads(request, [nominal], "Opened the form to record a notification")
     return render(
         request, "notifications/notification_form.html", {"form": form, "nominal": nominal}
+    )
+
+
+@casework_only
+@require_http_methods(["GET", "POST"])
+def notification_verify(
+    request: StaffRequest, nominal_id: str, notification_id: str
+) -> HttpResponse:
+    """Record that what was notified was checked, e.g. the address on a home visit."""
+    notification = selectors.notification_get(
+        user=request.user,
+        notification_id=notification_id,
+        nominal_id=nominal_id,
+        action="change",
+    )
+    if notification.verified_on is not None:
+        raise Http404
+    nominal = notification.nominal
+    form = VerifyNotificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_verify(
+                actor=request.user, notification=notification, **form.service_data()
+            )
+        except DomainError as error:
+            _apply_domain_error(form, error)
+        else:
+            messages.success(request, "Check recorded")
+            return redirect(_notifications_url(nominal.pk, "notifications"))
+    elif request.method == "GET":
+        log_page_reads(request, [nominal], "Opened a notification to record a check")
+    return render(
+        request,
+        "notifications/notification_verify.html",
+        {"form": form, "nominal": nominal, "notification": notification},
     )
 
 

@@ -139,6 +139,7 @@ class GateTests(ApiTestCase):
         for path, methods in {
             "/api/v1/nominals/{nominal_id}/requirement-set/": {"get"},
             "/api/v1/nominals/{nominal_id}/notifications/": {"get", "post"},
+            "/api/v1/nominals/{nominal_id}/notifications/{notification_id}/verify/": {"post"},
             "/api/v1/nominals/{nominal_id}/due-items/": {"get"},
             "/api/v1/nominals/{nominal_id}/breaches/": {"get", "post"},
             "/api/v1/breaches/{breach_id}/": {"get", "patch"},
