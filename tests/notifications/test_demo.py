@@ -1,0 +1,54 @@
+"""The demo gives a new user's inbox something to show: overdue, due soon, met, tailored, breach."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from notifications.models import (
+    Breach,
+    DueKind,
+    DueStatus,
+    Notification,
+    RequirementSetItem,
+    Tailoring,
+    TaskKind,
+)
+from register.models import StaffUser
+
+
+class NotificationsDemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("load_demo_data", stdout=io.StringIO())
+
+    def test_the_northmoor_officer_has_overdue_and_due_soon_work_on_first_sign_in(self) -> None:
+        officer = StaffUser.objects.get(username="om.nmp")
+        self.client.force_login(officer)
+        inbox = self.client.get(reverse("task-inbox"))
+        kinds = sorted(t.kind for t in inbox.context["tasks"])
+        self.assertIn(TaskKind.OVERDUE, kinds)
+        self.assertIn(TaskKind.DUE_SOON, kinds)
+        self.assertContains(inbox, "Overdue: Initial notification")
+        self.assertContains(inbox, "Due soon: Annual notification")
+
+    def test_met_notifications_a_tailored_set_and_a_breach(self) -> None:
+        smith = Notification.objects.get().nominal
+        self.assertEqual(smith.family_name, "Smith")
+        statuses = dict(smith.due_items.values_list("kind", "status"))
+        self.assertEqual(statuses[DueKind.INITIAL_NOTIFICATION], DueStatus.MET)
+        self.assertEqual(statuses[DueKind.ANNUAL_NOTIFICATION], DueStatus.OPEN)
+        tailored = RequirementSetItem.objects.exclude(tailoring=Tailoring.DEFAULT).get()
+        self.assertEqual(
+            (tailored.item.code, tailored.tailoring, tailored.approved_by.username),  # type: ignore[union-attr]
+            ("household_child", Tailoring.DROPPED, "sup.nmp"),
+        )
+        self.assertEqual(Breach.objects.get().nominal, smith)
+        self.assertTrue(smith.addresses.filter(line_1="27 Beck Road", verified_on__isnull=False))
+
+    def test_the_probation_officer_sees_ashworths_overdue_initial_notification(self) -> None:
+        self.client.force_login(StaffUser.objects.get(username="om.nep"))
+        self.assertContains(self.client.get(reverse("task-inbox")), "Overdue: Initial notification")
