@@ -51,12 +51,21 @@ POLICY: dict[str, dict[Action, frozenset[str]]] = {
     },
 }
 
+# The kinds of record granted to agencies one by one (guardian's direct foreign-key table).
+# Other kinds in POLICY are reached through one of these (a MAPPA case through its
+# nominal) or are their owner's own (tasks): for them POLICY decides the roles only.
+GRANTED_PER_RECORD: set[str] = {"register.nominal"}
 
-def register_policy(label: str, actions: dict[Action, frozenset[str]]) -> None:
+
+def register_policy(
+    label: str, actions: dict[Action, frozenset[str]], *, granted_per_record: bool = False
+) -> None:
     """Each app declares the roles for its own record kinds (from its AppConfig.ready)."""
     if label in POLICY and POLICY[label] != actions:
         raise ValueError(f"Access policy for {label} is declared twice, differently")
     POLICY[label] = actions
+    if granted_per_record:
+        GRANTED_PER_RECORD.add(label)
 
 
 GRANTS_FOR_LEAD: tuple[Action, ...] = ("view", "change", "share")
