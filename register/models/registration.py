@@ -87,6 +87,14 @@ class Registration(NominalDetail):
                 condition=models.Q(ended_on__isnull=True) | ~models.Q(end_reason=""),
                 name="registration_end_has_reason",
             ),
+            # The service checks first (with a lock); this holds whatever writes the row.
+            models.UniqueConstraint(
+                fields=["nominal"],
+                condition=models.Q(decision="register", ended_on__isnull=True),
+                name="one_current_registration_per_nominal",
+                violation_error_message="This person is already registered: end or review "
+                "that registration first",
+            ),
         ]
         indexes = [models.Index(fields=["review_on"], name="registration_review_on")]
 

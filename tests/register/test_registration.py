@@ -5,7 +5,10 @@ nominal's registration status following every step."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
+
+from django.db import IntegrityError, transaction
 
 from register import models as m
 from register import services
@@ -171,6 +174,17 @@ class RegistrationTests(RegisterTestCase):
         ):
             with self.subTest(overrides):
                 self.assertEqual(self.assert_refused(nominal, "", **overrides).field, field)
+
+    def test_the_database_holds_one_current_registration_whatever_writes_it(self) -> None:
+        nominal = rf.serial_stalker(self.officer_a)
+        first = self.decide(nominal)
+        second = m.Registration.objects.get(pk=first.pk)
+        second.id = uuid.uuid4()
+        second._state.adding = True
+        with self.assertRaises(IntegrityError) as caught, transaction.atomic():
+            second.save()
+        self.assertIn("one_current_registration_per_nominal", str(caught.exception))
+        self.assertEqual(nominal.registrations.count(), 1)
 
     def test_only_one_current_registration(self) -> None:
         nominal = rf.serial_stalker(self.officer_a)
