@@ -332,6 +332,24 @@ def approver_choices(*, user: StaffUser) -> QuerySet[StaffUser]:
     )
 
 
+def _of_nominal_or_404(
+    queryset: QuerySet[Any],
+    *,
+    user: StaffUser,
+    pk: uuid.UUID | str,
+    nominal_id: uuid.UUID | str | None,
+    action: access.Action,
+) -> Any:
+    """A record of a nominal, through the nominal's grant, or 404: also when it belongs to
+    another nominal than the one in the URL, or (to change) to a merged-away record."""
+    record = _get_or_404(queryset, nominal__in=visible_nominals(user, action), pk=pk)
+    if nominal_id is not None and str(record.nominal_id) != str(nominal_id):
+        raise Http404
+    if action != "view" and record.nominal.merged_into_id:
+        raise Http404
+    return record
+
+
 def due_item_get(
     *,
     user: StaffUser,
@@ -339,15 +357,13 @@ def due_item_get(
     nominal_id: uuid.UUID | str | None = None,
     action: access.Action = "view",
 ) -> DueItem:
-    """A due item through its nominal's grant (and of the nominal in the URL), or 404."""
-    item: DueItem = _get_or_404(
+    return _of_nominal_or_404(  # type: ignore[no-any-return]
         casework_due_items().select_related("nominal", "owner", "subject_type"),
-        nominal__in=visible_nominals(user, action),
+        user=user,
         pk=item_id,
+        nominal_id=nominal_id,
+        action=action,
     )
-    if nominal_id is not None and str(item.nominal_id) != str(nominal_id):
-        raise Http404
-    return item
 
 
 def due_item_subject(item: DueItem) -> models.Model:
@@ -365,17 +381,13 @@ def notification_get(
     nominal_id: uuid.UUID | str | None = None,
     action: access.Action = "view",
 ) -> Notification:
-    """A notification through its nominal's grant (and of the nominal in the URL), or 404."""
-    notification: Notification = _get_or_404(
+    return _of_nominal_or_404(  # type: ignore[no-any-return]
         Notification.objects.select_related("nominal__lead_agency", "received_by", "verified_by"),
-        nominal__in=visible_nominals(user, action),
+        user=user,
         pk=notification_id,
+        nominal_id=nominal_id,
+        action=action,
     )
-    if nominal_id is not None and str(notification.nominal_id) != str(nominal_id):
-        raise Http404
-    if action != "view" and notification.nominal.merged_into_id:
-        raise Http404
-    return notification
 
 
 def breach_get(
@@ -385,19 +397,15 @@ def breach_get(
     nominal_id: uuid.UUID | str | None = None,
     action: access.Action = "view",
 ) -> Breach:
-    """A breach through its nominal's grant (and of the nominal in the URL), or 404."""
-    breach: Breach = _get_or_404(
+    return _of_nominal_or_404(  # type: ignore[no-any-return]
         Breach.objects.select_related(
             "nominal__lead_agency", "requirement", "found_by", "conviction__offence"
         ),
-        nominal__in=visible_nominals(user, action),
+        user=user,
         pk=breach_id,
+        nominal_id=nominal_id,
+        action=action,
     )
-    if nominal_id is not None and str(breach.nominal_id) != str(nominal_id):
-        raise Http404
-    if action != "view" and breach.nominal.merged_into_id:
-        raise Http404
-    return breach
 
 
 def open_due_items_of(*, nominal: Nominal) -> QuerySet[DueItem]:
