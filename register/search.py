@@ -110,12 +110,39 @@ _SPELLING = [
     (r"dg", "j"),
     (r"z", "s"),
     (r"y", "i"),
+    # A silent P between M and S or T: Thompson/Thomson, Simpson/Simson, Sampson/Samson.
+    (r"mp(?=[st])", "m"),
 ]
+
+# Letters Unicode does not decompose into an ASCII base (NFKD leaves them whole), as
+# they are written in the names of people from Poland, Scandinavia, Germany, Iceland.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ı": "i",
+    }
+)
 
 
 def normalise_name(value: str) -> str:
-    """Lower case ASCII letters only: "O'Neill-Smith" -> 'oneillsmith', 'Zoë' -> 'zoe'."""
-    ascii_only = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    """Lower case ASCII letters only: "O'Neill-Smith" -> 'oneillsmith', 'Zoë' -> 'zoe',
+    'Michał' -> 'michal', 'Søren' -> 'soren'."""
+    folded = unicodedata.normalize("NFKD", value.translate(_UNDECOMPOSED))
+    ascii_only = folded.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z]", "", ascii_only.lower())
 
 

@@ -16,6 +16,7 @@ from register.search import (
     SearchHit,
     nominal_search,
     parse_query,
+    normalise_name,
     phonetic,
     pnc_variants,
     swapped_day_month,
@@ -113,9 +114,24 @@ class SearchKeyTests(SimpleTestCase):
             ("Muhammad", "Mohammed"),
             ("Jon", "John"),
             ("Philips", "Fillips"),
+            ("Thompson", "Thomson"),
+            ("Simpson", "Simson"),
+            ("Michał", "Michal"),
+            ("Søren", "Soren"),
         ):
             with self.subTest(variant):
                 self.assertEqual(phonetic(variant), phonetic(standard))
+
+    def test_letters_unicode_leaves_whole_are_folded_to_ascii(self) -> None:
+        for written, folded in (
+            ("Łukasz Wałęsa", "lukaszwalesa"),
+            ("Øyvind Strøm", "oyvindstrom"),
+            ("Weiß", "weiss"),
+            ("Ægir Þórsson", "aegirthorsson"),
+            ("Zoë O'Neill", "zoeoneill"),
+        ):
+            with self.subTest(written):
+                self.assertEqual(normalise_name(written), folded)
 
     def test_different_names_have_different_keys(self) -> None:
         for one, other in (("Smith", "Jones"), ("Catherine", "Caroline"), ("Smith", "Smitn")):
@@ -412,3 +428,31 @@ class SearchApiTests(RegisterTestCase):
                 response = self.api(persona).get(reverse("api-nominal-search"), {"q": "Smith"})
                 self.assert_not_found(response)
         self.assertFalse(m.AccessLog.objects.exists())
+
+
+class FoldedNameTests(RegisterTestCase):
+    def test_a_name_with_l_stroke_is_found_as_typed_on_an_english_keyboard(self) -> None:
+        walesa = rf.person(self.officer_a, "Wałęsa", "Łukasz", dt.date(1986, 2, 14))
+        for text in ("Lukasz Walesa", "Łukasz Wałęsa", "Walesa"):
+            with self.subTest(text):
+                hits = nominal_search(user=self.officer_a, text=text)
+                self.assertEqual([h.nominal.pk for h in hits][:1], [walesa.pk])
+
+    def test_the_migration_refreshes_keys_stored_before_the_folding(self) -> None:
+        import importlib
+
+        from django.apps import apps
+
+        thompson = rf.person(self.officer_a, "Thompson", "Michał", dt.date(1970, 1, 1))
+        plain = rf.person(self.officer_a, "Brown", "Alan", dt.date(1971, 1, 1))
+        # The keys as the old functions stored them.
+        m.NominalName.objects.filter(nominal=thompson).update(
+            search_given="michal_old", phonetic_family="T512"
+        )
+        m.NominalName.objects.filter(nominal=plain).update(phonetic_family="UNTOUCHED")
+        migration = importlib.import_module("register.migrations.0008_refresh_name_search_keys")
+        migration.refresh(apps, None)
+        name = m.NominalName.objects.get(nominal=thompson)
+        self.assertEqual((name.search_given, name.phonetic_family), ("michal", "T525"))
+        # Names that cannot have changed are not rewritten.
+        self.assertEqual(m.NominalName.objects.get(nominal=plain).phonetic_family, "UNTOUCHED")
