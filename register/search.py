@@ -133,7 +133,7 @@ _UNDECOMPOSED = str.maketrans(
         "Ð": "D",
         "þ": "th",
         "Þ": "Th",
-        "ı": "i",
+        "\u0131": "i",  # dotless i
     }
 )
 

@@ -15,8 +15,8 @@ from register import search
 from register.search import (
     SearchHit,
     nominal_search,
-    parse_query,
     normalise_name,
+    parse_query,
     phonetic,
     pnc_variants,
     swapped_day_month,
