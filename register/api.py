@@ -142,7 +142,7 @@ class NominalSearchApi(APIView):
                 "q",
                 OpenApiTypes.STR,
                 required=True,
-                description="Name, date of birth, NI number, PNC ID, vehicle registration or phone",
+                description="Name, date of birth, NI number, PNC ID, vehicle registration, phone or email",
             ),
         ],
         responses=HitOutput(many=True),

@@ -1,5 +1,5 @@
 """Finding a person: one box that takes a name, date of birth, NI number, PNC ID,
-vehicle registration or phone number.
+vehicle registration, phone number or email address.
 
 Names match on normalised spelling, on a phonetic key (so "Jon Smyth" finds
 "John Smith"), on every name the person has used (aliases, online names),
@@ -190,6 +190,7 @@ def name_keys(given_names: str, family_name: str) -> dict[str, str]:
 # Understanding the query ----------------------------------------------------------
 
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _PNC = re.compile(r"\b\d{2}(?:\d{2})?/\d{1,7}[A-Za-z]\b")
 _NI = re.compile(r"\b[A-Za-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d]\b")
 # Digits with the separators people type: "07700 900123", "07700-900-123", "(07700) 900123",
@@ -207,6 +208,7 @@ class ParsedQuery:
     ni_number: str = ""
     phone: str = ""
     registration: str = ""
+    email: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -217,12 +219,17 @@ class ParsedQuery:
             or self.ni_number
             or self.phone
             or self.registration
+            or self.email
         )
 
 
 def parse_query(text: str) -> ParsedQuery:
     query = ParsedQuery()
     rest = text.strip()
+    # First: an address's digits and dots would otherwise read as a phone or a date.
+    if m := _EMAIL.search(rest):
+        query.email = m[0].lower()
+        rest = rest.replace(m[0], " ")
     for match in _DATE.finditer(rest):
         day, month, year = (
             (match[1], match[2], match[3]) if match[1] else (match[6], match[5], match[4])
@@ -345,14 +352,15 @@ def _identifier_matches(query: ParsedQuery, visible: QuerySet[Nominal]) -> list[
             .values_list("nominal_id", flat=True)
             .distinct()
         ]
-    if query.phone:
-        found += [
-            (pk, "Phone number")
-            for pk in ContactDetail.objects.filter(search_value=query.phone, nominal__in=visible)
-            .order_by()
-            .values_list("nominal_id", flat=True)
-            .distinct()
-        ]
+    for value, reason in ((query.phone, "Phone number"), (query.email, "Email address")):
+        if value:
+            found += [
+                (pk, reason)
+                for pk in ContactDetail.objects.filter(search_value=value, nominal__in=visible)
+                .order_by()
+                .values_list("nominal_id", flat=True)
+                .distinct()
+            ]
     return found
 
 

@@ -84,6 +84,11 @@ class ParseQueryTests(SimpleTestCase):
     def test_short_numbers_are_not_phone_numbers(self) -> None:
         self.assertEqual(parse_query("Smith 2004 12").phone, "")
 
+    def test_an_email_address_is_not_read_as_a_name_phone_or_date(self) -> None:
+        query = parse_query("Smith jon.smith.1984@mail-box.co.uk")
+        self.assertEqual(query.email, "jon.smith.1984@mail-box.co.uk")
+        self.assertEqual((query.names, query.phone, query.dates), (["Smith"], "", []))
+
     def test_vehicle_registration_with_or_without_the_space(self) -> None:
         for text in ("NM64 XYZ", "nm64xyz", "Nm64 xyz"):
             with self.subTest(text):
@@ -174,6 +179,12 @@ class NominalSearchTests(RegisterTestCase):
             pnc_id=rf.pnc(123456),
         )
         rf.add(a, cls.john_smith, "contact-details", {"kind": "phone", "value": "07700 900123"})
+        rf.add(
+            a,
+            cls.john_smith,
+            "contact-details",
+            {"kind": "email", "value": "J.P.Smith84@Example.co.uk"},
+        )
         rf.add(a, cls.john_smith, "vehicles", {"registration": "nm64 xyz", "description": "Astra"})
         cls.john_smith_older = rf.person(a, "Smith", "John", dt.date(1975, 6, 30))
         cls.jon_smyth = rf.person(a, "Smyth", "Jon", dt.date(1990, 7, 1))
@@ -315,6 +326,8 @@ class NominalSearchTests(RegisterTestCase):
             ("+44 7700 900123", "Phone number"),
             ("07700-900-123", "Phone number"),
             ("(07700) 900 123", "Phone number"),
+            ("j.p.smith84@example.co.uk", "Email address"),
+            ("J.P.Smith84@EXAMPLE.CO.UK", "Email address"),
         ):
             with self.subTest(text):
                 found = self.find(text)
