@@ -2,4 +2,44 @@
 
 from django.urls import URLPattern, URLResolver
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from mappa import api
+from register.api_urls import api_path
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    api_path("mappa/cases/", api.CaseListApi.as_view(), "api-mappa-case-list"),
+    api_path("mappa/cases/<str:case_id>/", api.CaseItemApi.as_view(), "api-mappa-case-detail"),
+    api_path("mappa/cases/<str:case_id>/plans/", api.PlanListApi.as_view(), "api-mappa-plan-list"),
+    api_path(
+        "mappa/cases/<str:case_id>/visits/", api.VisitListApi.as_view(), "api-mappa-visit-list"
+    ),
+    api_path(
+        "mappa/plans/<str:plan_id>/approval/",
+        api.PlanApprovalApi.as_view(),
+        "api-mappa-plan-approval",
+    ),
+    api_path("mappa/referrals/", api.ReferralListApi.as_view(), "api-mappa-referral-list"),
+    api_path(
+        "mappa/referrals/<str:referral_id>/",
+        api.ReferralItemApi.as_view(),
+        "api-mappa-referral-detail",
+    ),
+    api_path(
+        "mappa/referrals/<str:referral_id>/decision/",
+        api.ReferralDecisionApi.as_view(),
+        "api-mappa-referral-decision",
+    ),
+    api_path("mappa/meetings/", api.MeetingListApi.as_view(), "api-mappa-meeting-list"),
+    api_path(
+        "mappa/meetings/<str:meeting_id>/",
+        api.MeetingItemApi.as_view(),
+        "api-mappa-meeting-detail",
+    ),
+    api_path(
+        "mappa/meetings/<str:meeting_id>/actions/",
+        api.ActionListApi.as_view(),
+        "api-mappa-action-list",
+    ),
+    api_path(
+        "mappa/actions/<str:action_id>/", api.ActionItemApi.as_view(), "api-mappa-action-detail"
+    ),
+]

@@ -5,3 +5,22 @@ class MappaConfig(AppConfig):
     name = "mappa"
     verbose_name = "MAPPA"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from register import access
+
+        # Records hang off a nominal and are reached through it; the role decides who may look.
+        # Deciding referrals and approving plans need more (see mappa.services).
+        casework = {"view": access.CASEWORK_ROLES, "change": access.CASEWORK_ROLES}
+        for model in (
+            "mappacase",
+            "levelchange",
+            "referral",
+            "meeting",
+            "meetingcase",
+            "meetingaction",
+            "riskmanagementplan",
+            "homevisit",
+            "archivereview",
+        ):
+            access.register_policy(f"mappa.{model}", dict(casework))  # type: ignore[arg-type]

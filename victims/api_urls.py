@@ -2,4 +2,36 @@
 
 from django.urls import URLPattern, URLResolver
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from register.api_urls import api_path
+from victims import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    api_path("victims/", api.VictimListApi.as_view(), "api-victim-list"),
+    api_path("victims/<str:victim_id>/", api.VictimItemApi.as_view(), "api-victim-detail"),
+    api_path(
+        "victims/<str:victim_id>/contact-details/",
+        api.ContactDetailsApi.as_view(),
+        "api-victim-contact-details",
+    ),
+    api_path("victims/<str:victim_id>/links/", api.VictimLinkListApi.as_view(), "api-victim-links"),
+    api_path(
+        "victims/<str:victim_id>/contacts/",
+        api.VictimContactListApi.as_view(),
+        "api-victim-contacts",
+    ),
+    api_path(
+        "victims/<str:victim_id>/representations/",
+        api.RepresentationListApi.as_view(),
+        "api-victim-representations",
+    ),
+    api_path(
+        "victims/<str:victim_id>/scheme-offer/", api.SchemeOfferApi.as_view(), "api-victim-offer"
+    ),
+    api_path(
+        "nominals/<str:nominal_id>/victims/", api.NominalVictimsApi.as_view(), "api-nominal-victims"
+    ),
+    api_path("disclosures/", api.DisclosureListApi.as_view(), "api-disclosure-list"),
+    api_path(
+        "disclosures/<str:case_id>/", api.DisclosureItemApi.as_view(), "api-disclosure-detail"
+    ),
+]

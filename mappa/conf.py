@@ -1,0 +1,40 @@
+"""MAPPA settings, each with its default (override in Django settings as MAPPA_<NAME>).
+
+Policy choices that may change are kept here rather than as code constants
+(DOMAIN.md): the meeting cadence, the archive review intervals, the home visit
+frequency per risk level and how early a Category 3 consideration falls due.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from mappa import rules
+
+DEFAULTS: dict[str, Any] = {
+    # Working days skip weekends and these (England and Wales bank holidays, as data).
+    "BANK_HOLIDAYS": rules.BANK_HOLIDAYS_ENGLAND_WALES,
+    # First Level 2/3 meeting within this many working days of an accepted referral.
+    "FIRST_MEETING_WORKING_DAYS": 20,
+    # Reviews at least every N weeks, by level.
+    "REVIEW_WEEKS": {2: 16, 3: 8},
+    # Archive reviews: this many years after archiving, then every N years.
+    "ARCHIVE_FIRST_REVIEW_YEARS": 2,
+    "ARCHIVE_REVIEW_EVERY_YEARS": 10,
+    # Home visits: days between visits by the nominal's current risk level (a plan may set its own).
+    "VISIT_DAYS_BY_RISK": {"very_high": 14, "high": 28, "medium": 56, "low": 91, "": 91},
+    # Cat 1/2/4 cases at Level 2/3: consider for Category 3 this many months before they end.
+    "CATEGORY_3_MONTHS_BEFORE_END": 3,
+    # Caseload guides (DOMAIN.md "Who uses it").
+    "CASELOAD_GUIDE_MAX": 60,
+    "CASELOAD_GUIDE_MIN": 50,
+    "SPECIALIST_GUIDE_OVERALL": 38,
+    "SPECIALIST_GUIDE_HIGH": 10,
+    "SPECIALIST_GUIDE_VERY_HIGH": 6,
+}
+
+
+def get(name: str) -> Any:
+    return getattr(settings, f"MAPPA_{name}", DEFAULTS[name])

@@ -1,0 +1,101 @@
+"""The MAPPA demo: each category and level, a minuted meeting with actions, plans approved and
+awaiting approval, a home visit, referrals pending and rejected, an archived case due review.
+Loading twice adds nothing."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from mappa.models import (
+    CaseStatus,
+    HomeVisit,
+    MappaCase,
+    Meeting,
+    MeetingAction,
+    MeetingStatus,
+    PlanStatus,
+    Referral,
+    ReferralStatus,
+    RiskManagementPlan,
+)
+from notifications.models import DueItem, DueKind
+from register.models import StaffUser
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(
+        model.objects.count()
+        for model in (
+            MappaCase,
+            Referral,
+            Meeting,
+            MeetingAction,
+            RiskManagementPlan,
+            HomeVisit,
+            DueItem,
+        )
+    )
+
+
+class MappaDemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("load_demo_data", stdout=io.StringIO())
+
+    def test_cases_at_each_category_and_level(self) -> None:
+        pairs = set(MappaCase.objects.values_list("category", "level"))
+        self.assertEqual({c for c, _ in pairs}, {1, 2, 3, 4})
+        self.assertEqual({level for _, level in pairs}, {1, 2, 3})
+        self.assertIn((3, 3), pairs)
+
+    def test_meeting_with_minutes_and_actions_and_plans(self) -> None:
+        held = Meeting.objects.get(status=MeetingStatus.HELD)
+        self.assertTrue(held.minutes)
+        self.assertEqual(held.actions.count(), 2)
+        statuses = set(RiskManagementPlan.objects.values_list("status", flat=True))
+        self.assertTrue({PlanStatus.APPROVED, PlanStatus.DRAFT} <= statuses)
+        self.assertTrue(HomeVisit.objects.filter(status="done").exists())
+
+    def test_referrals_pending_for_the_coordinator_and_rejected(self) -> None:
+        coordinator = StaffUser.objects.get(username="mappa.nmp")
+        self.client.force_login(coordinator)
+        home = self.client.get(reverse("mappa-home"))
+        self.assertEqual(len(home.context["queue"]), 1)
+        self.assertTrue(Referral.objects.filter(status=ReferralStatus.REJECTED).exists())
+
+    def test_archived_case_with_its_review_due(self) -> None:
+        case = MappaCase.objects.get(status=CaseStatus.ARCHIVED)
+        item = DueItem.objects.get(
+            kind=DueKind.ARCHIVE_REVIEW, subject_id=str(case.pk), status="open"
+        )
+        self.assertEqual(item.owner, case.responsible_manager)
+
+    def test_loading_again_adds_nothing(self) -> None:
+        before = counts()
+        call_command("load_demo_data", stdout=io.StringIO())
+        self.assertEqual(counts(), before)
+
+    def test_the_pages_open_for_the_demo_users(self) -> None:
+        for username in ("om.nmp", "mappa.nmp", "sup.nmp", "pp.nep"):
+            self.client.force_login(StaffUser.objects.get(username=username))
+            for url in (
+                reverse("mappa-home"),
+                reverse("mappa-caseload"),
+                reverse("mappa-meetings"),
+            ):
+                with self.subTest(username=username, url=url):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+        self.client.force_login(StaffUser.objects.get(username="om.nmp"))
+        case = MappaCase.objects.get(category=2)
+        self.assertContains(
+            self.client.get(reverse("nominal-mappa", args=[case.nominal_id])), "In force"
+        )
+        meeting = Meeting.objects.get(status=MeetingStatus.HELD)
+        self.client.force_login(StaffUser.objects.get(username="mappa.nmp"))
+        self.assertContains(
+            self.client.get(reverse("mappa-meeting", args=[meeting.pk])), "stalking intervention"
+        )
