@@ -22,7 +22,7 @@ from mappa.models import (
     ReferralStatus,
     RiskManagementPlan,
 )
-from notifications.models import DueItem, DueKind
+from notifications.models import DueItem, DueKind, Task, TaskKind
 from register.models import StaffUser
 
 
@@ -37,6 +37,7 @@ def counts() -> tuple[int, ...]:
             RiskManagementPlan,
             HomeVisit,
             DueItem,
+            Task,
         )
     )
 
@@ -73,6 +74,10 @@ class MappaDemoTests(TestCase):
             kind=DueKind.ARCHIVE_REVIEW, subject_id=str(case.pk), status="open"
         )
         self.assertEqual(item.owner, case.responsible_manager)
+
+    def test_the_overdue_action_is_in_its_owners_inbox(self) -> None:
+        task = Task.objects.get(kind=TaskKind.OVERDUE, due_item__kind=DueKind.MAPPA_ACTION)
+        self.assertEqual(task.owner.username, "pp.nep")
 
     def test_loading_again_adds_nothing(self) -> None:
         before = counts()
