@@ -1,0 +1,67 @@
+"""A real browser walks the demo as its users would and checks every page with axe-core.
+
+The demo data gives each page something to show (cases at every level, a meeting with
+minutes and actions, referrals), so the check covers full pages, not empty states.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+from django.core.management import call_command
+
+from mappa.models import CaseStatus, MappaCase, Meeting
+from register import demo
+from tests.e2e.conftest import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def check(page, live_server, paths: list[str]) -> dict[str, list[dict[str, object]]]:  # type: ignore[no-untyped-def]
+    found = {}
+    for path in paths:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        found[path] = axe_violations(page)
+    return found
+
+
+def test_mappa_pages_of_the_demo_have_no_accessibility_violations(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    call_command("load_demo_data", stdout=io.StringIO())
+    n1 = uuid.uuid5(demo.DEMO_NAMESPACE, "n1")
+    case = MappaCase.objects.get(nominal_id=n1, status=CaseStatus.ACTIVE)
+    meeting = Meeting.objects.filter(chair_agency__code="NMP").order_by("scheduled_at").first()
+    assert meeting is not None
+
+    sign_in(page, live_server, "mappa.nmp")
+    visited = check(
+        page,
+        live_server,
+        [
+            "/mappa/",
+            "/mappa/referrals/",
+            "/mappa/caseload/",
+            "/mappa/meetings/",
+            f"/mappa/meetings/{meeting.pk}/",
+            f"/nominals/{n1}/mappa/",
+            f"/mappa/cases/{case.pk}/level/",
+            f"/mappa/cases/{case.pk}/plans/new/",
+            f"/mappa/cases/{case.pk}/visits/new/",
+        ],
+    )
+    # A form sent empty: the error summary and the messages by the fields.
+    page.goto(f"{live_server.url}/mappa/cases/{case.pk}/level/")
+    page.locator("form button[type=submit]").last.click()
+    assert page.get_by_text("There is a problem").is_visible()
+    visited["level change (errors)"] = axe_violations(page)
+    assert visited == {path: [] for path in visited}
