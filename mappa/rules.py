@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from notifications.rules import BANK_HOLIDAYS_ENGLAND_WALES, add_working_days
+
 CATEGORIES = (1, 2, 3, 4)
 LEVELS = (1, 2, 3)
 MULTI_AGENCY_LEVELS = (2, 3)
@@ -26,69 +28,6 @@ LEVEL_LABELS = {
     2: "Level 2: multi-agency (MAPP meetings)",
     3: "Level 3: multi-agency, senior oversight (MAPP meetings)",
 }
-
-# England and Wales bank holidays (gov.uk/bank-holidays), kept as data.
-BANK_HOLIDAYS_ENGLAND_WALES: frozenset[dt.date] = frozenset(
-    dt.date.fromisoformat(day)
-    for day in [
-        "2024-01-01",
-        "2024-03-29",
-        "2024-04-01",
-        "2024-05-06",
-        "2024-05-27",
-        "2024-08-26",
-        "2024-12-25",
-        "2024-12-26",
-        "2025-01-01",
-        "2025-04-18",
-        "2025-04-21",
-        "2025-05-05",
-        "2025-05-26",
-        "2025-08-25",
-        "2025-12-25",
-        "2025-12-26",
-        "2026-01-01",
-        "2026-04-03",
-        "2026-04-06",
-        "2026-05-04",
-        "2026-05-25",
-        "2026-08-31",
-        "2026-12-25",
-        "2026-12-28",
-        "2027-01-01",
-        "2027-03-26",
-        "2027-03-29",
-        "2027-05-03",
-        "2027-05-31",
-        "2027-08-30",
-        "2027-12-27",
-        "2027-12-28",
-        "2028-01-03",
-        "2028-04-14",
-        "2028-04-17",
-        "2028-05-01",
-        "2028-05-29",
-        "2028-08-28",
-        "2028-12-25",
-        "2028-12-26",
-        "2029-01-01",
-        "2029-03-30",
-        "2029-04-02",
-        "2029-05-07",
-        "2029-05-28",
-        "2029-08-27",
-        "2029-12-25",
-        "2029-12-26",
-        "2030-01-01",
-        "2030-04-19",
-        "2030-04-22",
-        "2030-05-06",
-        "2030-05-27",
-        "2030-08-26",
-        "2030-12-25",
-        "2030-12-26",
-    ]
-)
 
 
 # Category and level -------------------------------------------------------------------------
@@ -204,27 +143,6 @@ def termination_problem(category: int, reason: str) -> str | None:
 
 
 # Dates ------------------------------------------------------------------------------------
-
-
-def is_working_day(
-    day: dt.date, holidays: Collection[dt.date] = BANK_HOLIDAYS_ENGLAND_WALES
-) -> bool:
-    return day.weekday() < 5 and day not in holidays
-
-
-def add_working_days(
-    start: dt.date, days: int, holidays: Collection[dt.date] = BANK_HOLIDAYS_ENGLAND_WALES
-) -> dt.date:
-    """The working day `days` working days after `start` (start itself is day 0)."""
-    if days < 0:
-        raise ValueError("days must not be negative")
-    day = start
-    counted = 0
-    while counted < days:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, holidays):
-            counted += 1
-    return day
 
 
 def first_meeting_due(

@@ -43,7 +43,7 @@ Readings chosen where the wording leaves a choice (each is pinned by a test):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -560,3 +560,94 @@ def period_end(start: dt.date, period: NotificationPeriod) -> dt.date | None:
     if months is None:
         return None
     return add_months_rolling(start, months) - dt.timedelta(days=1)
+
+
+# Working days -------------------------------------------------------------------------------
+
+# England and Wales bank holidays (gov.uk/bank-holidays), kept as data.
+BANK_HOLIDAYS_ENGLAND_WALES: frozenset[dt.date] = frozenset(
+    dt.date.fromisoformat(day)
+    for day in [
+        "2024-01-01",
+        "2024-03-29",
+        "2024-04-01",
+        "2024-05-06",
+        "2024-05-27",
+        "2024-08-26",
+        "2024-12-25",
+        "2024-12-26",
+        "2025-01-01",
+        "2025-04-18",
+        "2025-04-21",
+        "2025-05-05",
+        "2025-05-26",
+        "2025-08-25",
+        "2025-12-25",
+        "2025-12-26",
+        "2026-01-01",
+        "2026-04-03",
+        "2026-04-06",
+        "2026-05-04",
+        "2026-05-25",
+        "2026-08-31",
+        "2026-12-25",
+        "2026-12-28",
+        "2027-01-01",
+        "2027-03-26",
+        "2027-03-29",
+        "2027-05-03",
+        "2027-05-31",
+        "2027-08-30",
+        "2027-12-27",
+        "2027-12-28",
+        "2028-01-03",
+        "2028-04-14",
+        "2028-04-17",
+        "2028-05-01",
+        "2028-05-29",
+        "2028-08-28",
+        "2028-12-25",
+        "2028-12-26",
+        "2029-01-01",
+        "2029-03-30",
+        "2029-04-02",
+        "2029-05-07",
+        "2029-05-28",
+        "2029-08-27",
+        "2029-12-25",
+        "2029-12-26",
+        "2030-01-01",
+        "2030-04-19",
+        "2030-04-22",
+        "2030-05-06",
+        "2030-05-27",
+        "2030-08-26",
+        "2030-12-25",
+        "2030-12-26",
+    ]
+)
+
+
+def is_working_day(
+    day: dt.date, holidays: Collection[dt.date] = BANK_HOLIDAYS_ENGLAND_WALES
+) -> bool:
+    return day.weekday() < 5 and day not in holidays
+
+
+def add_working_days(
+    start: dt.date, days: int, holidays: Collection[dt.date] = BANK_HOLIDAYS_ENGLAND_WALES
+) -> dt.date:
+    """The working day `days` working days after `start` (start itself is day 0).
+
+    Working days skip weekends and England and Wales bank holidays (MAPPA's first
+    meeting, the Victim Contact Scheme referral, a disclosure's face-to-face meeting).
+    """
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day = start
+    counted = 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, holidays):
+            counted += 1
+    return day

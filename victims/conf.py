@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+
+from notifications.rules import BANK_HOLIDAYS_ENGLAND_WALES
 
 
 def disclosure_target_days() -> int:
@@ -28,6 +32,10 @@ def disclosure_meeting_working_days() -> int:
     return int(getattr(settings, "VICTIMS_DISCLOSURE_MEETING_WORKING_DAYS", 10))
 
 
-def bank_holidays() -> frozenset[str]:
-    """ISO dates that are not working days besides weekends (a setting: the list changes yearly)."""
-    return frozenset(getattr(settings, "VICTIMS_BANK_HOLIDAYS", ()))
+def bank_holidays() -> frozenset[dt.date]:
+    """Days that are not working days besides weekends: England and Wales bank holidays (kept
+    as data in notifications.rules), or the setting VICTIMS_BANK_HOLIDAYS (ISO dates)."""
+    configured = getattr(settings, "VICTIMS_BANK_HOLIDAYS", None)
+    if configured is None:
+        return BANK_HOLIDAYS_ENGLAND_WALES
+    return frozenset(dt.date.fromisoformat(day) for day in configured)

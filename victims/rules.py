@@ -16,8 +16,10 @@ Scheme eligibility (DOMAIN.md "Victims"):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+
+from notifications.rules import BANK_HOLIDAYS_ENGLAND_WALES, add_working_days
 
 STATUTORY_VCS = "statutory_vcs"
 VICTIM_NOTIFICATION_SCHEME = "vns"
@@ -146,20 +148,6 @@ def scheme_for_any(convictions: Iterable[ConvictionFacts]) -> SchemeDecision:
     )
 
 
-def add_working_days(day: dt.date, days: int, holidays: Iterable[str] = ()) -> dt.date:
-    """The date `days` working days after `day` (weekends and the given ISO holidays skipped)."""
-    if days < 0:
-        raise ValueError(f"days must not be negative, got {days}")
-    closed = set(holidays)
-    current = day
-    left = days
-    while left:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5 and current.isoformat() not in closed:
-            left -= 1
-    return current
-
-
 @dataclass(frozen=True)
 class DisclosureStep:
     label: str
@@ -179,10 +167,9 @@ def disclosure_steps(
     completed_on: dt.date | None,
     target_days: int,
     meeting_working_days: int = 10,
-    holidays: Iterable[str] = (),
+    holidays: Collection[dt.date] = BANK_HOLIDAYS_ENGLAND_WALES,
 ) -> list[DisclosureStep]:
     """The interim and final targets of a disclosure case, with when each was met."""
-    holidays = tuple(holidays)
     return [
         DisclosureStep(
             "Initial checks (within 24 hours)",

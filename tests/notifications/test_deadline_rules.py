@@ -15,6 +15,7 @@ from notifications.rules import (
     LONDON,
     PERIOD_RULES,
     NotificationPeriod,
+    add_working_days,
     address_counts,
     address_days,
     address_first_counts_on,
@@ -613,3 +614,12 @@ def test_a_period_that_is_not_whole_months_is_rejected() -> None:
     )
     with pytest.raises(ValueError, match="whole number of months"):
         period_end(dt.date(2026, 1, 1), odd)
+
+
+def test_working_days_skip_weekends_and_england_and_wales_bank_holidays() -> None:
+    # Thursday 2 April 2026, before Good Friday (3rd) and Easter Monday (6th): one working day
+    # on is Tuesday 7 April; Christmas 2026 falls on a Friday, Boxing Day's holiday on Monday 28.
+    assert add_working_days(dt.date(2026, 4, 2), 1) == dt.date(2026, 4, 7)
+    assert add_working_days(dt.date(2026, 12, 24), 1) == dt.date(2026, 12, 29)
+    assert add_working_days(dt.date(2026, 11, 20), 0) == dt.date(2026, 11, 20)
+    assert add_working_days(dt.date(2026, 11, 20), 1, holidays=()) == dt.date(2026, 11, 23)

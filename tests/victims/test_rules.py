@@ -205,7 +205,9 @@ class WorkingDaysTests(SimpleTestCase):
         self.assertEqual(rules.add_working_days(dt.date(2026, 3, 2), 20), dt.date(2026, 3, 30))
         # Good Friday and Easter Monday 2026 as holidays push it on two days
         self.assertEqual(
-            rules.add_working_days(dt.date(2026, 3, 20), 10, ["2026-04-03", "2026-04-06"]),
+            rules.add_working_days(
+                dt.date(2026, 3, 20), 10, {dt.date(2026, 4, 3), dt.date(2026, 4, 6)}
+            ),
             dt.date(2026, 4, 7),
         )
         with self.assertRaises(ValueError):
