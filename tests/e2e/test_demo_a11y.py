@@ -65,3 +65,44 @@ def test_mappa_pages_of_the_demo_have_no_accessibility_violations(page, live_ser
     assert page.get_by_text("There is a problem").is_visible()
     visited["level change (errors)"] = axe_violations(page)
     assert visited == {path: [] for path in visited}
+
+
+def test_victim_and_disclosure_pages_of_the_demo_have_no_accessibility_violations(  # type: ignore[no-untyped-def]
+    page, live_server
+) -> None:
+    from victims.models import DisclosureCase, Victim
+
+    call_command("load_demo_data", stdout=io.StringIO())
+    n1 = uuid.uuid5(demo.DEMO_NAMESPACE, "n1")
+    victim = Victim.objects.filter(vlo__username="vlo.nmp").order_by("pk").first()
+    case = DisclosureCase.objects.filter(agency__code="NMP").first()
+    assert victim is not None and case is not None
+
+    sign_in(page, live_server, "vlo.nmp")
+    visited = check(
+        page,
+        live_server,
+        [
+            "/victims/",
+            f"/victims/{victim.pk}/",
+            f"/victims/{victim.pk}/contact-details/",
+            f"/victims/{victim.pk}/contacts/new/",
+            f"/victims/{victim.pk}/representations/new/",
+            f"/victims/{victim.pk}/grants/new/",
+            "/tasks/",
+            "/disclosures/",
+            f"/disclosures/{case.pk}/",
+        ],
+    )
+    page.goto(f"{live_server.url}/victims/{victim.pk}/contacts/new/")
+    page.locator("form button[type=submit]").last.click()
+    assert page.get_by_text("There is a problem").is_visible()
+    visited["contact log form (errors)"] = axe_violations(page)
+
+    # The offender side: the nominal's victims tab shows what an officer may see.
+    page.context.clear_cookies()
+    sign_in(page, live_server, "om.nmp")
+    visited.update(
+        check(page, live_server, [f"/nominals/{n1}/victims/", f"/disclosures/{case.pk}/checks/"])
+    )
+    assert visited == {path: [] for path in visited}
