@@ -29,7 +29,10 @@ from victims.models import DisclosureCase, Victim, VictimContact, VictimLink
 from victims.serializers import (
     ContactDetailsInput,
     ContactInput,
+    DisclosureChecksInput,
     DisclosureCreateInput,
+    DisclosureDecisionInput,
+    DisclosureOutcomeInput,
     DisclosureOutput,
     LinkCreateInput,
     LinkOutput,
@@ -90,6 +93,7 @@ class VictimListApi(generics.GenericAPIView[Victim]):
         responses=OpenApiTypes.OBJECT,
         summary="The victims the caller may see; contact details only where the caller holds "
         "the compartment (`compartment: true`)",
+        operation_id="victims_list",
     )
     def get(self, request: StaffApiRequest) -> Response:
         victims = selectors.victims_visible(request.user).select_related(
@@ -440,3 +444,51 @@ class DisclosureItemApi(APIView):
         case = selectors.disclosure_get(user=request.user, case_id=case_id)
         log_api_reads(request, [case], "Partner system read of a disclosure scheme case")
         return Response(DisclosureOutput(case).data)
+
+
+# One endpoint per step of a case, as on the case page: checks, decision, outcome.
+DISCLOSURE_STEPS: dict[str, tuple[type[serializers.Serializer[Any]], Any, str]] = {
+    "checks": (DisclosureChecksInput, services.disclosure_checks_record, "Record the checks"),
+    "decision": (
+        DisclosureDecisionInput,
+        services.disclosure_decide,
+        "Record the multi-agency decision",
+    ),
+    "outcome": (
+        DisclosureOutcomeInput,
+        services.disclosure_complete,
+        "Record the disclosure made or declined and the safety plan (completes the case)",
+    ),
+}
+
+
+def _disclosure_step_api(step: str) -> type[APIView]:
+    input_class, service, summary = DISCLOSURE_STEPS[step]
+
+    class DisclosureStepApi(APIView):
+        permission_classes = [RoleGate]
+        gate_model = DisclosureCase
+
+        @extend_schema(
+            tags=TAGS,
+            request=input_class,
+            responses={200: DisclosureOutput},
+            summary=summary,
+            operation_id=f"disclosure_{step}",
+        )
+        def post(self, request: StaffApiRequest, case_id: str) -> Response:
+            case = selectors.disclosure_get(user=request.user, case_id=case_id)
+            data = input_class(data=request.data)
+            data.is_valid(raise_exception=True)
+            service(actor=request.user, case=case, **data.validated_data)
+            return Response(
+                DisclosureOutput(selectors.disclosure_get(user=request.user, case_id=case.pk)).data
+            )
+
+    DisclosureStepApi.__name__ = f"Disclosure{step.title()}Api"
+    return DisclosureStepApi
+
+
+DisclosureChecksApi = _disclosure_step_api("checks")
+DisclosureDecisionApi = _disclosure_step_api("decision")
+DisclosureOutcomeApi = _disclosure_step_api("outcome")

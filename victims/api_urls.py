@@ -34,4 +34,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     api_path(
         "disclosures/<str:case_id>/", api.DisclosureItemApi.as_view(), "api-disclosure-detail"
     ),
+    api_path(
+        "disclosures/<str:case_id>/checks/",
+        api.DisclosureChecksApi.as_view(),
+        "api-disclosure-checks",
+    ),
+    api_path(
+        "disclosures/<str:case_id>/decision/",
+        api.DisclosureDecisionApi.as_view(),
+        "api-disclosure-decision",
+    ),
+    api_path(
+        "disclosures/<str:case_id>/outcome/",
+        api.DisclosureOutcomeApi.as_view(),
+        "api-disclosure-outcome",
+    ),
 ]

@@ -18,6 +18,9 @@ from victims.models import (
     ContactChannel,
     ContactLevel,
     DisclosureCase,
+    DisclosureDecision,
+    DisclosureOutcome,
+    DisclosureRisk,
     DisclosureRoute,
     OfferAnswer,
     Relationship,
@@ -356,3 +359,33 @@ class DisclosureCreateInput(serializers.Serializer[Any]):
     applicant_contact = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default=""
     )
+
+
+class DisclosureChecksInput(serializers.Serializer[Any]):
+    initial_checks_on = serializers.DateField()
+    checks_notes = serializers.CharField(help_text="Checks done and what they found")
+    risk_level = serializers.ChoiceField(choices=DisclosureRisk.choices)
+    face_to_face_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DisclosureDecisionInput(serializers.Serializer[Any]):
+    decision = serializers.ChoiceField(choices=DisclosureDecision.choices)
+    decision_on = serializers.DateField()
+    decision_reasons = serializers.CharField()
+    decision_agencies = serializers.CharField(
+        max_length=300, help_text="The agencies that took the decision"
+    )
+
+
+class DisclosureOutcomeInput(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=DisclosureOutcome.choices)
+    outcome_on = serializers.DateField()
+    safety_plan = serializers.CharField()
+    disclosed_to = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    in_person = serializers.BooleanField(required=False, default=False)
+    what_was_said = serializers.CharField(required=False, allow_blank=True, default="")
+    declined_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    marac_referred_on = serializers.DateField(required=False, allow_null=True, default=None)
+    idva_referred_on = serializers.DateField(required=False, allow_null=True, default=None)

@@ -287,3 +287,94 @@ class DisclosureApiTests(DisclosureTestCase):
             {"route", "received_on", "applicant_name", "applicant_relationship"},
         )
         self.assertFalse(DisclosureCase.objects.exists())
+
+
+class DisclosureStepApiTests(DisclosureTestCase):
+    """POST /api/v1/disclosures/<id>/checks|decision|outcome/: the case page's steps."""
+
+    def post(self, step: str, case: DisclosureCase, data: dict[str, Any]) -> Any:
+        return self.client.post(
+            reverse(f"api-disclosure-{step}", args=[case.pk]), data, content_type="application/json"
+        )
+
+    def test_a_whole_case_over_the_api_completes_it_and_logs_the_disclosure(self) -> None:
+        case = self.open_case()
+        day = case.received_on
+        self.as_user(self.officer_a)
+        checks = self.post(
+            "checks",
+            case,
+            {
+                "initial_checks_on": day.isoformat(),
+                "checks_notes": "PNC: two DA convictions",
+                "risk_level": "medium",
+                "face_to_face_on": (day + dt.timedelta(days=1)).isoformat(),
+            },
+        )
+        self.assertEqual(checks.status_code, 200, checks.content)
+        decision = self.post(
+            "decision",
+            case,
+            {
+                "decision": "disclose",
+                "decision_on": (day + dt.timedelta(days=2)).isoformat(),
+                "decision_reasons": "Pressing need",
+                "decision_agencies": "Police, probation",
+            },
+        )
+        self.assertEqual(decision.status_code, 200, decision.content)
+        outcome = self.post(
+            "outcome",
+            case,
+            {
+                "outcome": "disclosed",
+                "outcome_on": (day + dt.timedelta(days=3)).isoformat(),
+                "disclosed_to": "Fiona Ashcombe",
+                "in_person": True,
+                "what_was_said": "His two convictions for assaulting former partners",
+                "safety_plan": "IDVA contact; panic alarm",
+            },
+        )
+        self.assertEqual(outcome.status_code, 200, outcome.content)
+        case.refresh_from_db()
+        self.assertEqual(case.status, DisclosureStatus.COMPLETED)
+        self.assertEqual(DueItem.objects.get(kind=DueKind.DISCLOSURE).status, DueStatus.MET)
+        logged = AccessLog.objects.get(channel=AccessChannel.DISCLOSURE)
+        self.assertEqual(logged.recipient, "Fiona Ashcombe")
+
+    def test_bad_input_and_steps_out_of_order_are_refused_field_by_field(self) -> None:
+        case = self.open_case()
+        self.as_user(self.officer_a)
+        empty = self.post("checks", case, {})
+        self.assertEqual(empty.status_code, 400)
+        self.assertEqual(set(empty.json()), {"initial_checks_on", "checks_notes", "risk_level"})
+        early = self.post(
+            "outcome",
+            case,
+            {
+                "outcome": "declined",
+                "outcome_on": case.received_on.isoformat(),
+                "declined_reason": "x",
+                "safety_plan": "y",
+            },
+        )
+        self.assertEqual(early.status_code, 400)
+        self.assertEqual(early.json(), {"outcome": ["Record the decision before the outcome"]})
+        case.refresh_from_db()
+        self.assertIsNone(case.initial_checks_on)
+        self.assertEqual(case.status, DisclosureStatus.OPEN)
+
+    def test_other_agency_and_wrong_roles_get_404_and_change_nothing(self) -> None:
+        case = self.open_case()
+        checks = {
+            "initial_checks_on": case.received_on.isoformat(),
+            "checks_notes": "x",
+            "risk_level": "low",
+        }
+        for user in (self.officer_b, self.vlo_b, self.auditor, self.admin_b):
+            self.as_user(user)
+            for step in ("checks", "decision", "outcome"):
+                with self.subTest(user=user.username, step=step):
+                    self.assert_not_found(self.post(step, case, checks))
+        case.refresh_from_db()
+        self.assertIsNone(case.initial_checks_on)
