@@ -47,24 +47,20 @@ from mappa.serializers import (
     VisitInput,
     VisitOutput,
 )
-from register.api_conventions import CursorPagination, RoleGate, check_if_match, etag_for
+from register.api_conventions import (
+    IF_MATCH_HEADER,
+    PURPOSE_HEADER,
+    CursorPagination,
+    RoleGate,
+    check_if_match,
+    etag_for,
+    with_etag,
+)
 from register.audit import log_api_reads
 from register.models import Agency, Nominal, Role, StaffUser
 from register.requests import StaffApiRequest
 
 TAGS = ["mappa"]
-PURPOSE_HEADER = OpenApiParameter(
-    name="X-Purpose",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Why the partner system is reading: kept in the access log.",
-)
-IF_MATCH_HEADER = OpenApiParameter(
-    name="If-Match",
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description="The ETag from your last read; a stale one gets 412, changing nothing.",
-)
 
 
 def case_etag(case: MappaCase) -> str:
@@ -73,11 +69,6 @@ def case_etag(case: MappaCase) -> str:
 
 def action_etag(action: MeetingAction) -> str:
     return etag_for(f"{action.pk}:{action.status}:{action.outcome}")
-
-
-def _with_etag(response: Response, etag: str) -> Response:
-    response["ETag"] = etag
-    return response
 
 
 def _choice(params: Any, name: str, choices: list[Any], cast: Any = str) -> Any:
@@ -179,7 +170,7 @@ class CaseListApi(_List):
         case = services.case_open(
             actor=request.user, nominal=nominal, responsible_manager=manager, **values
         )
-        return _with_etag(
+        return with_etag(
             Response(CaseOutput(case).data, status=status.HTTP_201_CREATED), case_etag(case)
         )
 
@@ -192,7 +183,7 @@ class CaseItemApi(APIView):
     def get(self, request: StaffApiRequest, case_id: str) -> Response:
         case = selectors.case_get(user=request.user, case_id=case_id)
         log_api_reads(request, [case.nominal], "Partner system read of a MAPPA case")
-        return _with_etag(Response(CaseOutput(case).data), case_etag(case))
+        return with_etag(Response(CaseOutput(case).data), case_etag(case))
 
     @extend_schema(
         tags=TAGS,
@@ -208,7 +199,7 @@ class CaseItemApi(APIView):
         data.is_valid(raise_exception=True)
         services.case_change_level(actor=request.user, case=case, **data.validated_data)
         case = selectors.case_get(user=request.user, case_id=case_id)
-        return _with_etag(Response(CaseOutput(case).data), case_etag(case))
+        return with_etag(Response(CaseOutput(case).data), case_etag(case))
 
 
 # Referrals -------------------------------------------------------------------------------
@@ -421,7 +412,7 @@ class ActionItemApi(APIView):
         data.is_valid(raise_exception=True)
         services.action_complete(actor=request.user, action=action, **data.validated_data)
         action.refresh_from_db()
-        return _with_etag(Response(ActionOutput(action).data), action_etag(action))
+        return with_etag(Response(ActionOutput(action).data), action_etag(action))
 
     @extend_schema(
         tags=TAGS, parameters=[PURPOSE_HEADER], responses=ActionOutput, summary="An action"
@@ -429,7 +420,7 @@ class ActionItemApi(APIView):
     def get(self, request: StaffApiRequest, action_id: str) -> Response:
         action = selectors.action_get(user=request.user, action_id=action_id)
         log_api_reads(request, [action.case.nominal], "Partner system read of a MAPP action")
-        return _with_etag(Response(ActionOutput(action).data), action_etag(action))
+        return with_etag(Response(ActionOutput(action).data), action_etag(action))
 
 
 # Plans and visits -------------------------------------------------------------------------

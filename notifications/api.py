@@ -39,24 +39,20 @@ from notifications.serializers import (
     TaskCompleteInput,
     TaskOutput,
 )
-from register.api_conventions import CursorPagination, RoleGate, check_if_match, etag_for
+from register.api_conventions import (
+    IF_MATCH_HEADER,
+    PURPOSE_HEADER,
+    CursorPagination,
+    RoleGate,
+    check_if_match,
+    etag_for,
+    with_etag,
+)
 from register.audit import log_api_reads
 from register.models import Conviction, Nominal
 from register.requests import StaffApiRequest
 
 TAGS = ["notifications"]
-PURPOSE_HEADER = OpenApiParameter(
-    name="X-Purpose",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Why the partner system is reading: kept in the access log.",
-)
-IF_MATCH_HEADER = OpenApiParameter(
-    name="If-Match",
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description="The ETag from your last read; a stale one gets 412, changing nothing.",
-)
 
 
 def breach_etag(breach: Breach) -> str:
@@ -75,11 +71,6 @@ def breach_etag(breach: Breach) -> str:
             )
         )
     )
-
-
-def _with_etag(response: Response, etag: str) -> Response:
-    response["ETag"] = etag
-    return response
 
 
 class _NominalList(generics.GenericAPIView[Any]):
@@ -285,7 +276,7 @@ class BreachListApi(_NominalList):
         breach = services.breach_record(
             actor=request.user, nominal=nominal, due_item=due_item, **values
         )
-        return _with_etag(
+        return with_etag(
             Response(BreachOutput(breach).data, status=status.HTTP_201_CREATED),
             breach_etag(breach),
         )
@@ -301,7 +292,7 @@ class BreachItemApi(APIView):
     def get(self, request: StaffApiRequest, breach_id: str) -> Response:
         breach = selectors.breach_get(user=request.user, breach_id=breach_id)
         log_api_reads(request, [breach.nominal], "Partner system read of a suspected breach")
-        return _with_etag(Response(BreachOutput(breach).data), breach_etag(breach))
+        return with_etag(Response(BreachOutput(breach).data), breach_etag(breach))
 
     @extend_schema(
         tags=TAGS,
@@ -346,7 +337,7 @@ class BreachItemApi(APIView):
                 reason=values["reason"],
             )
         breach = selectors.breach_get(user=request.user, breach_id=breach_id)
-        return _with_etag(Response(BreachOutput(breach).data), breach_etag(breach))
+        return with_etag(Response(BreachOutput(breach).data), breach_etag(breach))
 
 
 # Tasks -------------------------------------------------------------------------------------

@@ -19,7 +19,14 @@ from rest_framework.views import APIView
 
 from register import models as m
 from register import selectors, services
-from register.api_conventions import RoleGate, check_if_match, etag_for
+from register.api_conventions import (
+    IF_MATCH_HEADER,
+    PURPOSE_HEADER,
+    RoleGate,
+    check_if_match,
+    etag_for,
+    with_etag,
+)
 from register.audit import log_api_reads
 from register.eligibility import evaluate_nominal, outcome_as_json
 from register.requests import StaffApiRequest
@@ -32,19 +39,6 @@ from register.serializers import (
     OffenceOutput,
     ReasonInput,
     detail_serializer,
-)
-
-PURPOSE_HEADER = OpenApiParameter(
-    name="X-Purpose",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Why the partner system is reading: kept in the access log.",
-)
-IF_MATCH_HEADER = OpenApiParameter(
-    name="If-Match",
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description="The ETag from your last read; a stale one gets 412, changing nothing.",
 )
 
 
@@ -62,11 +56,6 @@ def _raise_with_reason(data: serializers.BaseSerializer[Any], request: StaffApiR
     data_valid, reason_valid = data.is_valid(), reason.is_valid()
     if not (data_valid and reason_valid):
         raise serializers.ValidationError({**dict(data.errors), **dict(reason.errors)})
-
-
-def _with_etag(response: Response, etag: str) -> Response:
-    response["ETag"] = etag
-    return response
 
 
 class MeApi(APIView):
@@ -120,7 +109,7 @@ class NominalListApi(generics.GenericAPIView[m.Nominal]):
         data.is_valid(raise_exception=True)
         nominal = services.nominal_create(actor=request.user, **data.validated_data)
         nominal = selectors.nominal_profile(user=request.user, nominal_id=nominal.pk)
-        return _with_etag(
+        return with_etag(
             Response(NominalOutput(nominal).data, status=status.HTTP_201_CREATED),
             nominal_etag(nominal),
         )
@@ -164,7 +153,7 @@ class NominalDetailApi(APIView):
     def get(self, request: StaffApiRequest, nominal_id: str) -> Response:
         nominal = selectors.nominal_profile(user=request.user, nominal_id=nominal_id)
         log_api_reads(request, [nominal], "Partner system read of a nominal")
-        return _with_etag(Response(NominalOutput(nominal).data), nominal_etag(nominal))
+        return with_etag(Response(NominalOutput(nominal).data), nominal_etag(nominal))
 
     @extend_schema(
         request=NominalInput(partial=True),
@@ -178,7 +167,7 @@ class NominalDetailApi(APIView):
         _raise_with_reason(data, request)
         services.nominal_update(actor=request.user, nominal=nominal, **data.validated_data)
         nominal = selectors.nominal_profile(user=request.user, nominal_id=nominal.pk)
-        return _with_etag(Response(NominalOutput(nominal).data), nominal_etag(nominal))
+        return with_etag(Response(NominalOutput(nominal).data), nominal_etag(nominal))
 
 
 class NominalEligibilityApi(APIView):
@@ -235,7 +224,7 @@ class NominalDetailListApi(APIView):
             reason=request.data["reason"],
             parent=parent,
         )
-        return _with_etag(
+        return with_etag(
             Response(detail_serializer(self.kind)(detail).data, status=status.HTTP_201_CREATED),
             detail_etag(detail),
         )
@@ -269,7 +258,7 @@ class NominalDetailItemApi(APIView):
             [services.detail_kind(self.kind).nominal_of(detail)],
             f"Partner system read of a {services.detail_kind(self.kind).label}",
         )
-        return _with_etag(Response(detail_serializer(self.kind)(detail).data), detail_etag(detail))
+        return with_etag(Response(detail_serializer(self.kind)(detail).data), detail_etag(detail))
 
     def patch(self, request: StaffApiRequest, nominal_id: str, detail_id: str) -> Response:
         detail = self._get(request, nominal_id, detail_id, "change")
@@ -285,7 +274,7 @@ class NominalDetailItemApi(APIView):
             data=values,
             reason=request.data["reason"],
         )
-        return _with_etag(Response(detail_serializer(self.kind)(detail).data), detail_etag(detail))
+        return with_etag(Response(detail_serializer(self.kind)(detail).data), detail_etag(detail))
 
     def delete(self, request: StaffApiRequest, nominal_id: str, detail_id: str) -> Response:
         detail = self._get(request, nominal_id, detail_id, "change")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, pagination, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -80,3 +81,23 @@ class RoleGate(permissions.IsAuthenticated):
         if not access.roles_allow(request.user, view.gate_model, action):
             raise exceptions.NotFound()
         return True
+
+
+# Documented on every endpoint that reads (X-Purpose) or changes with a version (If-Match).
+PURPOSE_HEADER = OpenApiParameter(
+    name="X-Purpose",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Why the partner system is reading: kept in the access log.",
+)
+IF_MATCH_HEADER = OpenApiParameter(
+    name="If-Match",
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag from your last read; a stale one gets 412, changing nothing.",
+)
+
+
+def with_etag(response: Response, etag: str) -> Response:
+    response["ETag"] = etag
+    return response

@@ -20,7 +20,15 @@ from rest_framework.views import APIView
 
 from register import access
 from register import selectors as register_selectors
-from register.api_conventions import CursorPagination, RoleGate, check_if_match, etag_for
+from register.api_conventions import (
+    IF_MATCH_HEADER,
+    PURPOSE_HEADER,
+    CursorPagination,
+    RoleGate,
+    check_if_match,
+    etag_for,
+    with_etag,
+)
 from register.audit import log_api_reads
 from register.models import CivilOrder, Conviction, Nominal
 from register.requests import StaffApiRequest
@@ -47,27 +55,10 @@ from victims.serializers import (
 )
 
 TAGS = ["victims"]
-PURPOSE_HEADER = OpenApiParameter(
-    name="X-Purpose",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Why the partner system is reading: kept in the access log.",
-)
-IF_MATCH_HEADER = OpenApiParameter(
-    name="If-Match",
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description="The ETag from your last read; a stale one gets 412, changing nothing.",
-)
 
 
 def victim_etag(victim: Victim) -> str:
     return etag_for(f"{victim.pk}:{victim.updated_at.isoformat()}")
-
-
-def _with_etag(response: Response, etag: str) -> Response:
-    response["ETag"] = etag
-    return response
 
 
 def _of_nominal(model: Any, nominal: Nominal, ids: list[Any], field: str, what: str) -> list[Any]:
@@ -129,7 +120,7 @@ class VictimItemApi(APIView):
             if view.compartment
             else view.victim
         )
-        return _with_etag(
+        return with_etag(
             Response(victim_output(victim, compartment=view.compartment)),
             victim_etag(view.victim),
         )
@@ -152,7 +143,7 @@ class VictimItemApi(APIView):
         reason = values.pop("reason")
         services.victim_update(actor=request.user, victim=victim, reason=reason, **values)
         victim = Victim.objects.select_related("agency", "vlo", "contact_details").get(pk=victim.pk)
-        return _with_etag(Response(victim_output(victim, compartment=True)), victim_etag(victim))
+        return with_etag(Response(victim_output(victim, compartment=True)), victim_etag(victim))
 
 
 class ContactDetailsApi(APIView):
@@ -175,7 +166,7 @@ class ContactDetailsApi(APIView):
         reason = values.pop("reason")
         services.contact_details_set(actor=request.user, victim=victim, reason=reason, **values)
         victim = Victim.objects.select_related("agency", "vlo", "contact_details").get(pk=victim.pk)
-        return _with_etag(Response(victim_output(victim, compartment=True)), victim_etag(victim))
+        return with_etag(Response(victim_output(victim, compartment=True)), victim_etag(victim))
 
 
 class VictimLinkListApi(generics.GenericAPIView[VictimLink]):
@@ -370,7 +361,7 @@ class SchemeOfferApi(APIView):
         data.is_valid(raise_exception=True)
         services.scheme_offer_record(actor=request.user, victim=victim, **data.validated_data)
         victim = Victim.objects.select_related("agency", "vlo", "contact_details").get(pk=victim.pk)
-        return _with_etag(Response(victim_output(victim, compartment=True)), victim_etag(victim))
+        return with_etag(Response(victim_output(victim, compartment=True)), victim_etag(victim))
 
 
 # Disclosure scheme -----------------------------------------------------------------------------
