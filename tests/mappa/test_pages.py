@@ -651,6 +651,43 @@ class QueryCountTests(PagesTestCase):
             for i in range(9):
                 self.refer(self.person(f"Queue{i}"))
 
+    def test_lists_of_referrals_meetings_and_an_officers_own_cases(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        pages = {
+            # session, user, decided referrals count and page (with nominal, agencies, people),
+            # access-log insert, task badge, session save in a savepoint
+            (self.coordinator_a, reverse("mappa-referrals")): 9,
+            # session, user, meetings count and page (with chair and cases counted), task badge,
+            # session save in a savepoint
+            (self.coordinator_a, reverse("mappa-meetings")): 8,
+            # session, user, the officer's cases, access-log insert, task badge, session save
+            # in a savepoint
+            (self.officer_a, reverse("mappa-home")): 8,
+        }
+        counts: dict[str, list[int]] = {}
+        for added in (1, 6):  # one of each, then six more: the counts must not move
+            for i in range(added):
+                person = self.person(f"List{added}{i}")
+                referral = self.refer(person)
+                services.referral_decide(
+                    actor=self.coordinator_a,
+                    referral=referral,
+                    accept=False,
+                    reason="Single-agency management is enough",
+                )
+                self.meeting(self.open_case(person, category=2, level=2))
+            for user, url in pages:
+                self.as_user(user)
+                with CaptureQueriesContext(connection) as queries:
+                    self.assertEqual(self.client.get(url).status_code, 200)
+                counts.setdefault(f"{user.username} {url}", []).append(len(queries))
+        self.assertEqual(
+            counts,
+            {f"{u.username} {url}": [n, n] for (u, url), n in pages.items()},
+        )
+
 
 class CaseloadAndPromptTests(PagesTestCase):
     def test_over_the_guide_is_marked(self) -> None:
