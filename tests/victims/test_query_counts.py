@@ -17,7 +17,7 @@ from victims import services
 class QueryCountTests(VictimsTestCase):
     def grow(self, n: int) -> None:
         """n more victims of the nominal (allocated to vlo.a, with details, contacts, a grant,
-        offences), and n more contacts and representations for the first victim."""
+        offences), and n more contacts, representations and links for the first victim."""
         for i in range(n):
             conviction = rf.stalking_conviction(
                 self.officer_a, self.nominal, dt.date(2024, 1, 1) + dt.timedelta(days=i)
@@ -45,13 +45,15 @@ class QueryCountTests(VictimsTestCase):
                 requested=f"Ask {i}",
                 made_on=dt.date(2026, 1, 1),
             )
-            services.victim_link_add(
-                actor=self.officer_a,
-                victim=victim,
-                nominal=rf.person(self.officer_a, f"Other{i}", "X"),
-                relationship="partner",
-                reason=REASON,
-            )
+            other = rf.person(self.officer_a, f"Other{i}", "X")
+            for linked in (victim, self.victim):
+                services.victim_link_add(
+                    actor=self.officer_a,
+                    victim=linked,
+                    nominal=other,
+                    relationship="partner",
+                    reason=REASON,
+                )
         services.grant_add(
             actor=self.vlo_a, victim=self.victim, grantee=self.officer_b, reason=REASON
         )
@@ -96,6 +98,12 @@ class QueryCountTests(VictimsTestCase):
 
     def test_api_nominal_victims(self) -> None:
         self.pin(self.officer_a, reverse("api-nominal-victims", args=[self.nominal.pk]), 10)
+
+    def test_api_links(self) -> None:
+        self.pin(self.vlo_a, reverse("api-victim-links", args=[self.victim.pk]), 10)
+
+    def test_api_representations(self) -> None:
+        self.pin(self.vlo_a, reverse("api-victim-representations", args=[self.victim.pk]), 8)
 
     def test_api_contacts(self) -> None:
         self.pin(self.vlo_a, reverse("api-victim-contacts", args=[self.victim.pk]), 8)
