@@ -33,6 +33,9 @@ from mappa.serializers import (
     ActionOutput,
     ActionUpdateInput,
     ApprovalInput,
+    ArchiveInput,
+    ArchiveReviewInput,
+    ArchiveReviewOutput,
     CaseInput,
     CaseOutput,
     CaseUpdateInput,
@@ -44,6 +47,7 @@ from mappa.serializers import (
     PlanOutput,
     ReferralInput,
     ReferralOutput,
+    TerminationInput,
     VisitInput,
     VisitOutput,
 )
@@ -200,6 +204,83 @@ class CaseItemApi(APIView):
         services.case_change_level(actor=request.user, case=case, **data.validated_data)
         case = selectors.case_get(user=request.user, case_id=case_id)
         return with_etag(Response(CaseOutput(case).data), case_etag(case))
+
+
+class CaseTerminationApi(APIView):
+    permission_classes = [RoleGate]
+    gate_model = MappaCase
+
+    @extend_schema(
+        tags=TAGS,
+        request=TerminationInput,
+        responses=CaseOutput,
+        parameters=[IF_MATCH_HEADER],
+        summary="End a case: a reason valid for its category and an approved closing plan",
+    )
+    def post(self, request: StaffApiRequest, case_id: str) -> Response:
+        case = selectors.case_get(user=request.user, case_id=case_id, action="change")
+        check_if_match(request, case_etag(case))
+        data = TerminationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        meeting_id = values.pop("meeting")
+        meeting = None
+        if meeting_id is not None:
+            meeting = selectors.meetings_for(request.user).filter(pk=meeting_id).first()
+            if meeting is None:
+                raise serializers.ValidationError({"meeting": ["Choose a meeting you may see"]})
+        services.case_terminate(actor=request.user, case=case, meeting=meeting, **values)
+        case = selectors.case_get(user=request.user, case_id=case_id)
+        return with_etag(Response(CaseOutput(case).data), case_etag(case))
+
+
+def _coordinators_case(request: StaffApiRequest, case_id: str) -> MappaCase:
+    """Archiving is for a MAPPA coordinator of the lead agency; to anyone else, no such case."""
+    case = selectors.case_get(user=request.user, case_id=case_id, action="change")
+    if not services.is_coordinator_of(request.user, case.lead_agency_id):
+        raise Http404
+    return case
+
+
+class CaseArchiveApi(APIView):
+    permission_classes = [RoleGate]
+    gate_model = MappaCase
+
+    @extend_schema(
+        tags=TAGS,
+        request=ArchiveInput,
+        responses=CaseOutput,
+        parameters=[IF_MATCH_HEADER],
+        summary="Archive a terminated case (coordinators); the first review falls due 2 years on",
+    )
+    def post(self, request: StaffApiRequest, case_id: str) -> Response:
+        case = _coordinators_case(request, case_id)
+        check_if_match(request, case_etag(case))
+        data = ArchiveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.case_archive(actor=request.user, case=case, **data.validated_data)
+        case = selectors.case_get(user=request.user, case_id=case_id)
+        return with_etag(Response(CaseOutput(case).data), case_etag(case))
+
+
+class ArchiveReviewApi(APIView):
+    permission_classes = [RoleGate]
+    gate_model = MappaCase
+
+    @extend_schema(
+        tags=TAGS,
+        request=ArchiveReviewInput,
+        responses={201: ArchiveReviewOutput},
+        summary="Record an archive review and its decision (coordinators); the next falls due",
+    )
+    def post(self, request: StaffApiRequest, case_id: str) -> Response:
+        case = _coordinators_case(request, case_id)
+        data = ArchiveReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.archive_review_record(
+            actor=request.user, case=case, **data.validated_data
+        )
+        return Response(ArchiveReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
 
 # Referrals -------------------------------------------------------------------------------

@@ -13,6 +13,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "mappa/cases/<str:case_id>/visits/", api.VisitListApi.as_view(), "api-mappa-visit-list"
     ),
     api_path(
+        "mappa/cases/<str:case_id>/termination/",
+        api.CaseTerminationApi.as_view(),
+        "api-mappa-case-termination",
+    ),
+    api_path(
+        "mappa/cases/<str:case_id>/archive/", api.CaseArchiveApi.as_view(), "api-mappa-case-archive"
+    ),
+    api_path(
+        "mappa/cases/<str:case_id>/archive-reviews/",
+        api.ArchiveReviewApi.as_view(),
+        "api-mappa-archive-review",
+    ),
+    api_path(
         "mappa/plans/<str:plan_id>/approval/",
         api.PlanApprovalApi.as_view(),
         "api-mappa-plan-approval",

@@ -8,6 +8,8 @@ from rest_framework import serializers
 
 from mappa.models import (
     ActionStatus,
+    ArchiveDecision,
+    ArchiveReview,
     HomeVisit,
     LevelChange,
     MappaCase,
@@ -17,6 +19,7 @@ from mappa.models import (
     PlanKind,
     Referral,
     RiskManagementPlan,
+    TerminationReason,
 )
 from notifications.serializers import AwareDateTimeField
 
@@ -78,6 +81,46 @@ class CaseInput(serializers.Serializer[Any]):
 class CaseUpdateInput(serializers.Serializer[Any]):
     level = serializers.IntegerField()
     reason = serializers.CharField()
+
+
+class TerminationInput(serializers.Serializer[Any]):
+    termination_reason = serializers.ChoiceField(choices=TerminationReason.choices)
+    note = serializers.CharField(help_text="Why, in a sentence or two")
+    meeting = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The Level 2/3 meeting that decided (needed to end a Category 3 case)",
+    )
+    terminated_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ArchiveInput(serializers.Serializer[Any]):
+    reason = serializers.CharField()
+    archived_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ArchiveReviewInput(serializers.Serializer[Any]):
+    decision = serializers.ChoiceField(choices=ArchiveDecision.choices)
+    rationale = serializers.CharField()
+    reviewed_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ArchiveReviewOutput(serializers.ModelSerializer[ArchiveReview]):
+    reviewed_by = Username()
+
+    class Meta:
+        model = ArchiveReview
+        fields = [
+            "id",
+            "number",
+            "due_on",
+            "reviewed_on",
+            "reviewed_by",
+            "decision",
+            "rationale",
+            "next_due_on",
+        ]
 
 
 class ReferralOutput(serializers.ModelSerializer[Referral]):
