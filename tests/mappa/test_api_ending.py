@@ -31,8 +31,9 @@ class EndingApiTests(MappaTestCase):
         return str(self.api.get(reverse("api-mappa-case-detail", args=[self.case.pk]))["ETag"])
 
     def post(self, name: str, data: dict[str, Any], etag: str | None = None) -> Any:
-        headers = {"HTTP_IF_MATCH": etag} if etag else {}
-        return self.api.post(self.url(name), data, format="json", **headers)
+        if etag is None:
+            return self.api.post(self.url(name), data, format="json")
+        return self.api.post(self.url(name), data, format="json", HTTP_IF_MATCH=etag)
 
     def status(self) -> str:
         return MappaCase.objects.get(pk=self.case.pk).status
