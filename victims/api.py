@@ -30,11 +30,12 @@ from register.api_conventions import (
     with_etag,
 )
 from register.audit import log_api_reads
-from register.models import CivilOrder, Conviction, Nominal
+from register.models import CivilOrder, Conviction, Nominal, StaffUser
 from register.requests import StaffApiRequest
 from victims import selectors, services
 from victims.models import DisclosureCase, Victim, VictimContact, VictimLink
 from victims.serializers import (
+    AllocationInput,
     ContactDetailsInput,
     ContactInput,
     DisclosureChecksInput,
@@ -42,10 +43,13 @@ from victims.serializers import (
     DisclosureDecisionInput,
     DisclosureOutcomeInput,
     DisclosureOutput,
+    GrantInput,
+    GrantOutput,
     LinkCreateInput,
     LinkOutput,
     NominalVictimOutput,
     OfferInput,
+    ReasonInput,
     RepresentationInput,
     RepresentationOutput,
     VictimContactOutput,
@@ -483,3 +487,104 @@ def _disclosure_step_api(step: str) -> type[APIView]:
 DisclosureChecksApi = _disclosure_step_api("checks")
 DisclosureDecisionApi = _disclosure_step_api("decision")
 DisclosureOutcomeApi = _disclosure_step_api("outcome")
+
+
+# Who holds the compartment, and who is the victim's VLO: the owning agency's VLOs only ----
+
+
+def _owning_vlos_victim(request: StaffApiRequest, victim_id: str) -> Victim:
+    """A victim whose compartment the caller holds as one of the owning agency's VLOs; to
+    anyone else (a grantee included) there is no such record."""
+    victim = selectors.victim_get_compartment(user=request.user, victim_id=victim_id)
+    if not services.is_owning_vlo(request.user, victim):
+        raise Http404
+    return victim
+
+
+def _staff(username: str | None, field: str) -> StaffUser | None:
+    if username is None:
+        return None
+    user = StaffUser.objects.filter(username=username).first()
+    if user is None:
+        raise serializers.ValidationError({field: ["No member of staff has this username"]})
+    return user
+
+
+class GrantListApi(APIView):
+    permission_classes = [RoleGate]
+    gate_model = Victim
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[PURPOSE_HEADER],
+        responses=GrantOutput(many=True),
+        summary="Who was granted the victim's contact details, and when it was revoked",
+    )
+    def get(self, request: StaffApiRequest, victim_id: str) -> Response:
+        victim = _owning_vlos_victim(request, victim_id)
+        grants = victim.grants.select_related("grantee", "granted_by", "revoked_by").order_by(
+            "-granted_at"
+        )
+        log_api_reads(request, [victim], "Partner system read of a victim's access grants")
+        return Response(GrantOutput(grants, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=GrantInput,
+        responses={201: GrantOutput},
+        summary="Grant one member of staff the victim's contact details (recorded with why)",
+    )
+    def post(self, request: StaffApiRequest, victim_id: str) -> Response:
+        victim = _owning_vlos_victim(request, victim_id)
+        data = GrantInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        grantee = _staff(data.validated_data["grantee"], "grantee")
+        assert grantee is not None  # noqa: S101 - a username is required by the serializer
+        grant = services.grant_add(
+            actor=request.user, victim=victim, grantee=grantee, reason=data.validated_data["reason"]
+        )
+        return Response(GrantOutput(grant).data, status=status.HTTP_201_CREATED)
+
+
+class GrantRevokeApi(APIView):
+    permission_classes = [RoleGate]
+    gate_model = Victim
+
+    @extend_schema(
+        tags=TAGS, request=ReasonInput, responses=GrantOutput, summary="Revoke an access grant"
+    )
+    def post(self, request: StaffApiRequest, victim_id: str, grant_id: str) -> Response:
+        victim = _owning_vlos_victim(request, victim_id)
+        grant = selectors.grant_get(user=request.user, victim=victim, grant_id=grant_id)
+        data = ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        grant = services.grant_revoke(
+            actor=request.user, grant=grant, reason=data.validated_data["reason"]
+        )
+        return Response(GrantOutput(grant).data)
+
+
+class AllocationApi(APIView):
+    permission_classes = [RoleGate]
+    gate_model = Victim
+
+    @extend_schema(
+        tags=TAGS,
+        request=AllocationInput,
+        parameters=[IF_MATCH_HEADER],
+        responses=OpenApiTypes.OBJECT,
+        summary="Allocate the victim to one of the owning agency's VLOs (or unallocate)",
+    )
+    def put(self, request: StaffApiRequest, victim_id: str) -> Response:
+        victim = _owning_vlos_victim(request, victim_id)
+        check_if_match(request, victim_etag(victim))
+        data = AllocationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.victim_allocate(
+            actor=request.user,
+            victim=victim,
+            vlo=_staff(data.validated_data["vlo"], "vlo"),
+            reason=data.validated_data["reason"],
+        )
+        victim = Victim.objects.select_related("agency", "vlo", "contact_details").get(pk=victim.pk)
+        return with_etag(Response(victim_output(victim, compartment=True)), victim_etag(victim))

@@ -30,6 +30,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     api_path(
         "nominals/<str:nominal_id>/victims/", api.NominalVictimsApi.as_view(), "api-nominal-victims"
     ),
+    api_path("victims/<str:victim_id>/grants/", api.GrantListApi.as_view(), "api-victim-grants"),
+    api_path(
+        "victims/<str:victim_id>/grants/<str:grant_id>/revoke/",
+        api.GrantRevokeApi.as_view(),
+        "api-victim-grant-revoke",
+    ),
+    api_path(
+        "victims/<str:victim_id>/allocation/", api.AllocationApi.as_view(), "api-victim-allocation"
+    ),
     api_path("disclosures/", api.DisclosureListApi.as_view(), "api-disclosure-list"),
     api_path(
         "disclosures/<str:case_id>/", api.DisclosureItemApi.as_view(), "api-disclosure-detail"

@@ -28,6 +28,7 @@ from victims.models import (
     SafetyFlag,
     SharedInformation,
     Victim,
+    VictimAccessGrant,
     VictimContact,
     VictimContactDetails,
     VictimLink,
@@ -389,3 +390,44 @@ class DisclosureOutcomeInput(serializers.Serializer[Any]):
     declined_reason = serializers.CharField(required=False, allow_blank=True, default="")
     marac_referred_on = serializers.DateField(required=False, allow_null=True, default=None)
     idva_referred_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class GrantOutput(serializers.ModelSerializer[VictimAccessGrant]):
+    grantee: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    granted_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    revoked_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = VictimAccessGrant
+        fields = [
+            "id",
+            "grantee",
+            "granted_by",
+            "reason",
+            "granted_at",
+            "revoked_at",
+            "revoked_by",
+            "revoke_reason",
+        ]
+
+
+class GrantInput(serializers.Serializer[Any]):
+    grantee = serializers.CharField(help_text="The username of the member of staff")
+    reason = serializers.CharField()
+
+
+class ReasonInput(serializers.Serializer[Any]):
+    reason = serializers.CharField()
+
+
+class AllocationInput(serializers.Serializer[Any]):
+    vlo = serializers.CharField(
+        allow_null=True, help_text="The username of one of the agency's VLOs; null to unallocate"
+    )
+    reason = serializers.CharField()
