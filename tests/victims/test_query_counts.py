@@ -105,6 +105,10 @@ class QueryCountTests(VictimsTestCase):
     def test_api_representations(self) -> None:
         self.pin(self.vlo_a, reverse("api-victim-representations", args=[self.victim.pk]), 8)
 
+    def test_api_grants(self) -> None:
+        services.grant_add(actor=self.vlo_a, victim=self.victim, grantee=self.pp_a, reason=REASON)
+        self.pin(self.vlo_a, reverse("api-victim-grants", args=[self.victim.pk]), 8)
+
     def test_api_contacts(self) -> None:
         self.pin(self.vlo_a, reverse("api-victim-contacts", args=[self.victim.pk]), 8)
 
