@@ -9,10 +9,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -28,10 +27,9 @@ from mappa.models import (
     VisitStatus,
 )
 from register.audit import log_page_reads
-from register.errors import DomainError
 from register.models import Role
 from register.requests import StaffRequest
-from register.views.common import _apply_domain_error, _page, _query_without
+from register.views.common import _page, _query_without, form_page
 
 FORM = "mappa/form.html"
 
@@ -64,19 +62,17 @@ def _form_page(
     read: list[Any],
     purpose: str,
 ) -> HttpResponse:
-    """GET shows the form (the read logged); POST saves through the service or shows the errors."""
-    if request.method == "POST" and form.is_valid():
-        data = form.service_data() if hasattr(form, "service_data") else dict(form.cleaned_data)
-        try:
-            result = save(data)
-        except DomainError as error:
-            _apply_domain_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(done(result))
-    elif request.method == "GET" and read:
-        log_page_reads(request, read, purpose)
-    return render(request, FORM, {"form": form, **context})
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=done,
+        success=success,
+        template=FORM,
+        context=context,
+        read=read,
+        purpose=purpose,
+    )
 
 
 def _changeable_case(request: StaffRequest, case_id: str, *, active: bool = True) -> MappaCase:

@@ -25,7 +25,7 @@ from register.audit import log_page_reads
 from register.errors import DomainError
 from register.models import CivilOrder, Conviction, Nominal, Role
 from register.requests import StaffRequest
-from register.views.common import _apply_domain_error, _page, _require_roles_for
+from register.views.common import _apply_domain_error, _page, _require_roles_for, form_page
 from victims import conf, rules, selectors, services
 from victims.forms import (
     AllocateForm,
@@ -68,28 +68,22 @@ def _form_page(
     button: str = "Save",
     intro: str = "",
 ) -> HttpResponse:
-    """A form page: on a valid POST call the service; a DomainError goes next to its field."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except DomainError as error:
-            _apply_domain_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(success_url)
-    elif request.method == "GET":
-        log_page_reads(request, log, purpose)
-    return render(
+    return form_page(
         request,
-        "victims/form.html",
-        {
-            "form": form,
+        form,
+        save=save,
+        done=lambda _: success_url,
+        success=success,
+        template="victims/form.html",
+        context={
             "heading": heading,
             "caption": caption,
             "back_url": back_url,
             "button": button,
             "intro": intro,
         },
+        read=log,
+        purpose=purpose,
     )
 
 

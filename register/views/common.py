@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 
 from register import access
 from register.errors import DomainError
@@ -20,6 +23,40 @@ def _apply_domain_error(form: BaseForm, error: DomainError) -> None:
     for field, field_messages in error.errors.items():
         for message in field_messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+def form_page(
+    request: StaffRequest,
+    form: BaseForm,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str],
+    success: str,
+    template: str,
+    context: dict[str, Any],
+    read: Iterable[Any],
+    purpose: str,
+) -> HttpResponse:
+    """The life of a form page: GET shows it (the records it shows logged as read); a valid
+    POST saves through the service and redirects to `done(result)` with `success`; a
+    DomainError goes next to its field and nothing is saved."""
+    if request.method == "POST" and form.is_valid():
+        service_data = getattr(form, "service_data", None)
+        data = service_data() if callable(service_data) else dict(form.cleaned_data)
+        try:
+            result = save(data)
+        except DomainError as error:
+            _apply_domain_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(done(result))
+    elif request.method == "GET":
+        records = list(read)
+        if records:
+            from register.audit import log_page_reads
+
+            log_page_reads(request, records, purpose)
+    return render(request, template, {"form": form, **context})
 
 
 def _require_role(request: StaffRequest, role: str) -> None:
