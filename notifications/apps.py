@@ -7,6 +7,7 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from notifications import checks  # noqa: F401 - registers the system checks
         from register import access
         from register.models import Role
 

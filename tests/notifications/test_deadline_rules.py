@@ -623,3 +623,12 @@ def test_working_days_skip_weekends_and_england_and_wales_bank_holidays() -> Non
     assert add_working_days(dt.date(2026, 12, 24), 1) == dt.date(2026, 12, 29)
     assert add_working_days(dt.date(2026, 11, 20), 0) == dt.date(2026, 11, 20)
     assert add_working_days(dt.date(2026, 11, 20), 1, holidays=()) == dt.date(2026, 11, 23)
+
+
+def test_a_warning_before_the_bank_holiday_data_runs_out() -> None:
+    from notifications.checks import bank_holidays_cover
+
+    assert bank_holidays_cover(dt.date(2026, 11, 23)) == []
+    [warning] = bank_holidays_cover(dt.date(2029, 12, 1))
+    assert warning.id == "notifications.W001"
+    assert "only to 2030" in warning.msg
