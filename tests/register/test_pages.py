@@ -91,11 +91,14 @@ class NominalPageTests(RegisterTestCase):
 
 class HomeAndHealthTests(RegisterTestCase):
     def test_navigation_follows_roles(self) -> None:
-        cases = {
-            self.officer_a: ({"Nominals"}, {"Audit", "Staff"}),
-            self.auditor: ({"Audit"}, {"Nominals", "Staff"}),
-            self.admin_b: ({"Staff"}, {"Nominals", "Audit"}),
+        sections = {"Nominals", "MAPPA", "Victims", "Disclosures", "Tasks", "Audit", "Staff"}
+        expected = {
+            self.officer_a: {"Nominals", "MAPPA", "Disclosures", "Tasks"},
+            self.vlo_a: {"Victims", "Disclosures", "Tasks"},
+            self.auditor: {"Audit"},
+            self.admin_b: {"Staff"},
         }
+        cases = {user: (shown, sections - shown) for user, shown in expected.items()}
         for persona, (present, absent) in cases.items():
             with self.subTest(persona.username):
                 self.as_user(persona)
@@ -105,6 +108,9 @@ class HomeAndHealthTests(RegisterTestCase):
                 }
                 self.assertTrue(present <= labels, labels)
                 self.assertFalse(absent & labels, labels)
+                home = self.client.get(reverse("home")).content.decode()
+                for label in present:  # each section the user has is described on Home
+                    self.assertRegex(home, rf">{label}</a></h2>\s*<p class=\"govuk-body\">\s*\w")
 
     def test_health_is_open_and_reports_the_database(self) -> None:
         body = self.client.get(reverse("health")).json()
