@@ -118,6 +118,15 @@ class _List(generics.GenericAPIView[Any]):
             log_api_reads(self.request, nominals.values(), self.purpose)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    def case_rows_response(self, case_id: str, rows_of: Any) -> Response:
+        """One page of a case's plans or visits; reading the case is logged against its nominal
+        (even when the page is empty: the case itself was read)."""
+        case = selectors.case_get(user=self.request.user, case_id=case_id)
+        page = self.paginate_queryset(rows_of(case))
+        assert page is not None  # noqa: S101 - cursor pagination is always on
+        log_api_reads(self.request, [case.nominal], self.purpose)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
 
 # Cases ---------------------------------------------------------------------------------
 
@@ -524,11 +533,7 @@ class PlanListApi(_List):
         summary="A case's plan versions (in_force only once approved)",
     )
     def get(self, request: StaffApiRequest, case_id: str) -> Response:
-        case = selectors.case_get(user=request.user, case_id=case_id)
-        page = self.paginate_queryset(selectors.plans_of(case))
-        assert page is not None  # noqa: S101
-        log_api_reads(request, [case.nominal], self.purpose)
-        return self.get_paginated_response(PlanOutput(page, many=True).data)
+        return self.case_rows_response(case_id, selectors.plans_of)
 
     @extend_schema(
         tags=TAGS,
@@ -581,11 +586,7 @@ class VisitListApi(_List):
         summary="A case's home visits",
     )
     def get(self, request: StaffApiRequest, case_id: str) -> Response:
-        case = selectors.case_get(user=request.user, case_id=case_id)
-        page = self.paginate_queryset(selectors.visits_of(case))
-        assert page is not None  # noqa: S101
-        log_api_reads(request, [case.nominal], self.purpose)
-        return self.get_paginated_response(VisitOutput(page, many=True).data)
+        return self.case_rows_response(case_id, selectors.visits_of)
 
     @extend_schema(
         tags=TAGS,
