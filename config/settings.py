@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "core",
     "register",
     "notifications",
     "mappa",
@@ -207,8 +208,12 @@ else:
     CELERY_BROKER_URL = embedded.broker_url()
     CELERY_BROKER_TRANSPORT_OPTIONS = embedded.broker_transport_options()
 CELERY_TIMEZONE = TIME_ZONE
-# Tests use their own queue so a developer's running worker never takes their tasks.
-CELERY_TASK_DEFAULT_QUEUE = "register-test" if TESTING else "celery"
+# Tests use their own queue so a developer's running worker never takes their tasks, and
+# each test run its own (the worker it starts inherits the name) so two runs on one machine
+# never execute each other's tasks against the wrong test database.
+if TESTING and not os.environ.get("REGISTER_CELERY_QUEUE"):
+    os.environ["REGISTER_CELERY_QUEUE"] = f"register-test-{os.getpid()}"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("REGISTER_CELERY_QUEUE") or "celery"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
