@@ -22,7 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from register.models import Nominal, StaffUser
+    from register.models import Nominal, Registration, StaffUser
 
 
 class SafetyChangeKind(models.TextChoices):
@@ -70,3 +70,52 @@ def safety_change(
     )
     for listener in list(_listeners):
         listener(change)
+
+
+class RegistrationEventKind(models.TextChoices):
+    REGISTERED = "registered", "Registered"
+    DEREGISTERED = "deregistered", "Registration ended"
+
+
+@dataclass(frozen=True)
+class RegistrationEvent:
+    """A person was registered or their registration ended.
+
+    Victims hear of it through their VLO; MAPPA proposes a case to the coordinator.
+    Listeners run inside the deciding transaction, like safety changes.
+    """
+
+    nominal: Nominal
+    registration: Registration
+    kind: str
+    at: dt.datetime
+    actor: StaffUser
+
+
+RegistrationListener = Callable[[RegistrationEvent], None]
+_registration_listeners: list[RegistrationListener] = []
+
+
+def listen_registration(listener: RegistrationListener) -> None:
+    """Subscribe (once: registering the same function again changes nothing)."""
+    if listener not in _registration_listeners:
+        _registration_listeners.append(listener)
+
+
+def stop_listening_registration(listener: RegistrationListener) -> None:
+    if listener in _registration_listeners:
+        _registration_listeners.remove(listener)
+
+
+def registration_event(
+    *, actor: StaffUser, registration: Registration, kind: str, at: dt.datetime | None = None
+) -> None:
+    event = RegistrationEvent(
+        nominal=registration.nominal,
+        registration=registration,
+        kind=kind,
+        at=at or timezone.now(),
+        actor=actor,
+    )
+    for listener in list(_registration_listeners):
+        listener(event)

@@ -8,7 +8,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from register import rules
+from register import events, rules
 from register.audit import save_with_history
 from register.eligibility import evaluate_nominal, outcome_as_json
 from register.errors import DomainError
@@ -125,6 +125,10 @@ def registration_decide(
         registration_start_requirements(
             actor=actor, registration=registration, conviction=index_conviction(nominal, outcome)
         )
+    if decision == Decision.REGISTER:
+        events.registration_event(
+            actor=actor, registration=registration, kind=events.RegistrationEventKind.REGISTERED
+        )
     return registration
 
 
@@ -171,6 +175,9 @@ def registration_end(
     registration.ended_on, registration.end_reason = ended_on, end_reason.strip()
     save_with_history(registration, actor=actor, reason=end_reason.strip())
     _set_status(registration.nominal, RegistrationStatus.ENDED)
+    events.registration_event(
+        actor=actor, registration=registration, kind=events.RegistrationEventKind.DEREGISTERED
+    )
     return registration
 
 
