@@ -14,7 +14,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from register.models import Agency, Nominal, StaffUser
+from register.models import Agency, Nominal, Registration, StaffUser
 
 
 class Category(models.IntegerChoices):
@@ -40,6 +40,13 @@ class TerminationReason(models.TextChoices):
     NOTIFICATION_ENDED = "notification_ended", "The notification period has ended"
     LICENCE_ENDED = "licence_ended", "The licence or order has ended"
     MEETING_DECIDED = "meeting_decided", "A Level 2 or 3 meeting decided the risk has reduced"
+    CATEGORY_4_ENDED = (
+        "category_4_ended",
+        "The terrorism notification requirements or licence have ended",
+    )
+    DIED = "died", "The person has died"
+    REMOVED_FROM_UK = "removed_from_uk", "The person has been removed from the UK"
+    TRANSFERRED = "transferred", "The case was transferred to another MAPPA area"
 
 
 CATEGORY_LEVEL_OK = (
@@ -72,6 +79,14 @@ class MappaCase(models.Model):
     )
     termination_note = models.TextField(blank=True)
     terminated_on = models.DateField(null=True, blank=True)
+    termination_meeting = models.ForeignKey(
+        "Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The Level 2/3 meeting that decided the risk had reduced (Category 3)",
+    )
     archived_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -167,6 +182,14 @@ class Referral(models.Model):
     case = models.ForeignKey(
         MappaCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
     )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Set when the register proposed this case because the person was registered",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -174,6 +197,10 @@ class Referral(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["addressed_to", "status"], name="mappa_referral_queue")]
         constraints = [
+            # One proposal per registration, however often the event is heard.
+            models.UniqueConstraint(
+                fields=["registration"], name="mappa_one_proposal_per_registration"
+            ),
             models.CheckConstraint(
                 condition=models.Q(proposed_category__gte=1, proposed_category__lte=4)
                 & models.Q(proposed_level__gte=1, proposed_level__lte=3)
@@ -238,6 +265,11 @@ class MeetingCase(models.Model):
     case = models.ForeignKey(MappaCase, on_delete=models.CASCADE, related_name="meetings")
     plan_agreed = models.TextField(blank=True)
     next_review_on = models.DateField(null=True, blank=True)
+    risk_reduced = models.BooleanField(
+        default=False,
+        help_text="The meeting decided the risk has reduced so the case no longer needs "
+        "multi-agency management (ends a Category 3 case)",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -409,3 +441,51 @@ class ArchiveReview(models.Model):
 
     def __str__(self) -> str:
         return f"Archive review {self.number} ({self.get_decision_display()})"
+
+
+class ConsiderationOutcome(models.TextChoices):
+    REFER = "refer", "Meets the Category 3 criteria and needs multi-agency management: referred"
+    NOT_NEEDED = (
+        "not_needed",
+        "Not for Category 3: the criteria are not met or multi-agency management is not needed",
+    )
+
+
+class Category3Consideration(models.Model):
+    """The recorded decision on whether a Cat 1, 2 or 4 case reaching its end goes to Category 3
+    (rules.CONSIDER_SOURCE). It closes the "consider for Category 3" item; nothing else does."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.OneToOneField(
+        MappaCase, on_delete=models.CASCADE, related_name="category_3_consideration"
+    )
+    considered = models.BooleanField(
+        help_text="No when the case ended (death, removal, transfer) before it could be"
+    )
+    outcome = models.CharField(max_length=16, choices=ConsiderationOutcome.choices, blank=True)
+    rationale = models.TextField()
+    decided_by = models.ForeignKey(StaffUser, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField()
+    referral = models.ForeignKey(
+        Referral, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(considered=True) & ~models.Q(outcome=""))
+                | (models.Q(considered=False) & models.Q(outcome="")),
+                name="mappa_consideration_outcome_when_considered",
+                violation_error_message="Choose the outcome of the consideration",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rationale=""), name="mappa_consideration_has_rationale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if not self.considered:
+            return "Category 3 not considered"
+        return f"Category 3 considered: {self.get_outcome_display()}"
