@@ -7,7 +7,11 @@ class MappaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from register import access
+        from mappa import services
+        from register import access, events
+
+        # Registering a DA/stalking offender proposes a MAPPA case to the coordinator.
+        events.listen_registration(services.propose_on_registration)
 
         # Records hang off a nominal and are reached through it; the role decides who may look.
         # Deciding referrals and approving plans need more (see mappa.services).
@@ -22,5 +26,6 @@ class MappaConfig(AppConfig):
             "riskmanagementplan",
             "homevisit",
             "archivereview",
+            "category3consideration",
         ):
             access.register_policy(f"mappa.{model}", dict(casework))  # type: ignore[arg-type]

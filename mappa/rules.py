@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from notifications.rules import BANK_HOLIDAYS_ENGLAND_WALES, add_working_days
+from register.rules import custody_phrase, term_at_least
 
 CATEGORIES = (1, 2, 3, 4)
 LEVELS = (1, 2, 3)
@@ -167,12 +168,13 @@ class ConvictionFacts:
     cat2_specified: bool  # the offence catalogue's "MAPPA Category 2 specified offence" flag
     disposal: str
     sentence_type: str
-    sentence_months: int | None
+    sentence_days: int | None  # the term in days (register.rules.term_days), consecutive added
     licence_end: dt.date | None = None  # the licence or order end recorded on the conviction
+    sentence_text: str = ""  # the term as entered, e.g. "18 months"
 
 
 def _term_twelve_months_or_more(c: ConvictionFacts) -> bool:
-    return (c.sentence_months or 0) >= CAT2_MIN_MONTHS
+    return term_at_least(c.sentence_days, CAT2_MIN_MONTHS)
 
 
 def _cat2_reason(c: ConvictionFacts) -> str | None:
@@ -182,10 +184,10 @@ def _cat2_reason(c: ConvictionFacts) -> str | None:
     if c.sentence_type in INDETERMINATE:
         return f"{c.offence}: an indeterminate custodial sentence"
     if c.sentence_type in CUSTODY and _term_twelve_months_or_more(c):
-        return f"{c.offence}: {c.sentence_months} months' custody (12 months or more)"
+        return f"{c.offence}: {custody_phrase(c.sentence_text)} (12 months or more)"
     if c.sentence_type == SUSPENDED and _term_twelve_months_or_more(c):
         return (
-            f"{c.offence}: a suspended sentence of {c.sentence_months} months (a term of "
+            f"{c.offence}: a suspended sentence of {c.sentence_text or 'unknown length'} (a term of "
             "12 months or more)"
         )
     if c.sentence_type in ORDERS:

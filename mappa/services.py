@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +22,8 @@ from mappa.models import (
     ArchiveDecision,
     ArchiveReview,
     CaseStatus,
+    Category3Consideration,
+    ConsiderationOutcome,
     HomeVisit,
     LevelChange,
     MappaCase,
@@ -34,16 +36,16 @@ from mappa.models import (
     Referral,
     ReferralStatus,
     RiskManagementPlan,
-    TerminationReason,
     VisitStatus,
 )
 from notifications import rules as due_rules
 from notifications import services as due
 from notifications.models import DueItem, DueKind, DueStatus
 from register import access, events
-from register.audit import save_with_history
+from register import rules as register_rules
+from register.audit import save_with_history, system_actor
 from register.errors import DomainError
-from register.models import Agency, Conviction, Nominal, Role, StaffUser
+from register.models import Agency, Conviction, Decision, Nominal, Registration, Role, StaffUser
 from register.services.common import full_clean, require_reason
 
 APPROVER_ROLES = (Role.SUPERVISOR, Role.MAPPA_COORDINATOR)
@@ -87,19 +89,70 @@ def _check_level(category: int | None, level: int | None, field: str = "level") 
         raise DomainError(problem, field=bad_field)
 
 
-def category_2_outcome(nominal: Nominal) -> rules.Outcome:
-    """Category 2 eligibility from the offence catalogue flags and the sentences recorded."""
-    facts = [
+def conviction_facts(nominal: Nominal) -> list[rules.ConvictionFacts]:
+    """The register's convictions, cautions and findings as the MAPPA rules read them."""
+    rows = list(Conviction.objects.filter(nominal=nominal).select_related("offence"))
+    # Consecutive terms count as one term of their total, as the register reads them.
+    terms = register_rules.aggregate_terms(
+        {
+            str(c.pk): (c.sentence_days, str(c.consecutive_to_id) if c.consecutive_to_id else None)
+            for c in rows
+        }
+    )
+    return [
         rules.ConvictionFacts(
             offence=c.offence.title,
             cat2_specified=c.offence.mappa_cat2_specified,
             disposal=c.disposal,
             sentence_type=c.sentence_type,
-            sentence_months=c.sentence_months,
+            sentence_days=terms[str(c.pk)],
+            licence_end=c.licence_end,
+            sentence_text=c.term_text,
         )
-        for c in Conviction.objects.filter(nominal=nominal).select_related("offence")
+        for c in rows
     ]
-    return rules.category_2_eligibility(facts)
+
+
+def category_2_outcome(nominal: Nominal) -> rules.Outcome:
+    """Category 2 eligibility from the offence catalogue flags and the sentences recorded."""
+    return rules.category_2_eligibility(conviction_facts(nominal))
+
+
+def notification_facts(nominal: Nominal) -> rules.NotificationFacts | None:
+    """The current registration (else the latest that ended) and its notification period."""
+    registration = (
+        Registration.objects.filter(nominal=nominal, decision=Decision.REGISTER)
+        .select_related("notification_period")
+        .order_by(F("ended_on").desc(nulls_first=True), "-decided_on", "-created_at")
+        .first()
+    )
+    if registration is None:
+        return None
+    period = getattr(registration, "notification_period", None)
+    return rules.NotificationFacts(
+        registration_current=registration.is_current,
+        registration_ended_on=registration.ended_on,
+        period_recorded=period is not None,
+        period_ends_on=period.ends_on if period else None,
+        period_indefinite=bool(period and period.indefinite),
+    )
+
+
+def category_3_outcome(nominal: Nominal, on: dt.date | None = None) -> rules.Outcome:
+    """Whether Category 3 is open to this person on `on`: a conviction, caution or finding on
+    record and no Category 1, 2 or 4 (rules.category_3_entry)."""
+    on = on or _today()
+    convictions = conviction_facts(nominal)
+    return rules.category_3_entry(
+        rules.Category3Facts(
+            disposals=tuple(c.disposal for c in convictions),
+            category_1=rules.category_1_current(notification_facts(nominal), on),
+            category_2=rules.category_2_current(convictions, on),
+            category_4=MappaCase.objects.filter(
+                nominal=nominal, status=CaseStatus.ACTIVE, category=4
+            ).exists(),
+        )
+    )
 
 
 def _schedule_case_dates(*, actor: StaffUser, case: MappaCase, reason: str) -> None:
@@ -107,7 +160,8 @@ def _schedule_case_dates(*, actor: StaffUser, case: MappaCase, reason: str) -> N
     considered = rules.category_3_consideration_due(
         case.category, case.level, case.ends_on, conf.get("CATEGORY_3_MONTHS_BEFORE_END")
     )
-    if considered is not None and case.status == CaseStatus.ACTIVE:
+    recorded = Category3Consideration.objects.filter(case=case).exists()
+    if considered is not None and case.status == CaseStatus.ACTIVE and not recorded:
         due.due_item_schedule(
             actor=actor,
             kind=DueKind.CATEGORY_3_CONSIDERATION,
@@ -119,14 +173,15 @@ def _schedule_case_dates(*, actor: StaffUser, case: MappaCase, reason: str) -> N
             reason=reason,
             link=_case_link(case),
         )
-    else:
+    elif not recorded and case.status == CaseStatus.ACTIVE:
+        # Only while the case is active: an ended case's item closes by a recorded decision.
         due.due_items_close(
             actor=actor,
             kinds=[DueKind.CATEGORY_3_CONSIDERATION],
             subject=case,
             status=DueStatus.WAIVED,
             reason=reason,
-            waived_reason="No longer needed: the case is Category 3, Level 1 or has ended",
+            waived_reason="No longer needed: the case is at Level 1 or has no end date",
         )
 
 
@@ -207,10 +262,15 @@ def case_open(
         )
     note = ""
     if category == 2:
-        outcome = category_2_outcome(nominal)
+        outcome = rules.category_2_current(conviction_facts(nominal), start_date)
         if not outcome.eligible:
-            raise DomainError(outcome.explanation, field="category")
-        note = outcome.explanation
+            raise DomainError(outcome.shown, field="category")
+        note = rules.category_2_eligibility(conviction_facts(nominal)).shown
+    if category == 3:
+        outcome = category_3_outcome(nominal, start_date)
+        if not outcome.eligible:
+            raise DomainError(outcome.shown, field="category")
+        note = outcome.shown
     manager = _require_casework(responsible_manager, "responsible_manager", "responsible manager")
     if manager.agency_id != nominal.lead_agency_id:
         raise DomainError(
@@ -343,12 +403,21 @@ def referral_create(
     _save(referral, actor=actor, reason="MAPPA referral made")
     if proposed_category == 3:
         active = MappaCase.objects.filter(nominal=nominal, status=CaseStatus.ACTIVE).first()
-        if active is not None:
-            due.due_items_close(
+        if (
+            active is not None
+            and active.category != 3
+            and active.level in rules.MULTI_AGENCY_LEVELS
+            and not Category3Consideration.objects.filter(case=active).exists()
+        ):
+            # Referring is itself the decision: it is recorded, with the referral's reasons.
+            _record_consideration(
                 actor=actor,
-                kinds=[DueKind.CATEGORY_3_CONSIDERATION],
-                subject=active,
-                reason="Considered: referred for Category 3",
+                case=active,
+                considered=True,
+                outcome=ConsiderationOutcome.REFER,
+                rationale=referral.reason,
+                decided_on=_today(),
+                referral=referral,
             )
     return referral
 
@@ -492,8 +561,10 @@ def meeting_case_outcome(
     plan_agreed: str,
     next_review_on: dt.date | None,
     reason: str,
+    risk_reduced: bool = False,
 ) -> MeetingCase:
-    """The plan the meeting agreed for one case and its next review (at most the cadence)."""
+    """The plan the meeting agreed for one case and its next review (at most the cadence), or
+    its decision that the risk has reduced (what ends a Category 3 case: rules.CAT3_END_SOURCE)."""
     held_on = timezone.localtime(row.meeting.scheduled_at).date()
     latest = rules.next_review_due(held_on, row.case.level, conf.get("REVIEW_WEEKS"))
     if next_review_on is not None:
@@ -504,7 +575,13 @@ def meeting_case_outcome(
                 f"At Level {row.case.level} the next review must be by {latest:%d %b %Y}",
                 field="next_review_on",
             )
+    if risk_reduced and row.meeting.status != MeetingStatus.HELD:
+        raise DomainError(
+            "Record the minutes first: only a meeting that has been held decides",
+            field="risk_reduced",
+        )
     row.plan_agreed, row.next_review_on = plan_agreed.strip(), next_review_on or latest
+    row.risk_reduced = bool(risk_reduced)
     _save(row, actor=actor, reason=require_reason(reason))
     if row.meeting.status == MeetingStatus.HELD:
         _schedule_meeting(
@@ -717,6 +794,44 @@ def visit_record(
 # Termination, archive and archive reviews --------------------------------------------------
 
 
+def ending_facts(
+    case: MappaCase,
+    *,
+    termination_reason: str,
+    note: str,
+    terminated_on: dt.date | None,
+    meeting: Meeting | None,
+) -> rules.EndingFacts:
+    """What the ending rules need, read from the case and the register's records."""
+    meeting_facts = None
+    if meeting is not None:
+        row = MeetingCase.objects.filter(meeting=meeting, case=case).first()
+        meeting_facts = rules.MeetingFacts(
+            held=meeting.status == MeetingStatus.HELD,
+            level=meeting.level,
+            discussed_case=row is not None,
+            risk_reduced=bool(row and row.risk_reduced),
+            held_on=timezone.localtime(meeting.scheduled_at).date(),
+        )
+    return rules.EndingFacts(
+        category=case.category,
+        level=case.level,
+        reason=termination_reason,
+        on=terminated_on,
+        today=_today(),
+        started_on=case.start_date,
+        detail=note or "",
+        notification=notification_facts(case.nominal) if case.category == 1 else None,
+        convictions=tuple(conviction_facts(case.nominal)) if case.category == 2 else (),
+        case_ends_on=case.ends_on,
+        meeting=meeting_facts,
+        closing_plan_approved=RiskManagementPlan.objects.filter(
+            case=case, kind=PlanKind.CLOSING, status=PlanStatus.APPROVED
+        ).exists(),
+        category_3_recorded=Category3Consideration.objects.filter(case=case).exists(),
+    )
+
+
 @transaction.atomic
 def case_terminate(
     *,
@@ -727,40 +842,28 @@ def case_terminate(
     meeting: Meeting | None = None,
     terminated_on: dt.date | None = None,
 ) -> MappaCase:
-    """End a case: a reason valid for its category and an approved closing plan."""
+    """End a case only when the records show its ending (rules.ending_problem: the category's
+    own end checked against the recorded dates or meeting outcome, the Category 3
+    consideration recorded, an approved closing plan), or on a death, removal or transfer."""
     case = MappaCase.objects.select_for_update().select_related("nominal").get(pk=case.pk)
     if case.status != CaseStatus.ACTIVE:
         raise DomainError("This case has already ended")
-    problem = rules.termination_problem(case.category, termination_reason)
+    facts = ending_facts(
+        case,
+        termination_reason=termination_reason,
+        note=note,
+        terminated_on=terminated_on,
+        meeting=meeting,
+    )
+    problem = rules.ending_problem(facts)
     if problem:
-        raise DomainError(problem, field="termination_reason")
-    if not (note or "").strip():
-        raise DomainError("Enter the details of why the case ends", field="note")
-    if termination_reason == TerminationReason.MEETING_DECIDED and (
-        meeting is None
-        or meeting.status != MeetingStatus.HELD
-        or meeting.level not in rules.MULTI_AGENCY_LEVELS
-        or not MeetingCase.objects.filter(meeting=meeting, case=case).exists()
-    ):
-        raise DomainError(
-            "Choose the Level 2 or 3 meeting, held and with minutes, that discussed this "
-            "case and decided the risk has reduced",
-            field="meeting",
-        )
-    closing = RiskManagementPlan.objects.filter(
-        case=case, kind=PlanKind.CLOSING, status=PlanStatus.APPROVED
-    ).exists()
-    if not closing:
-        raise DomainError(
-            "Write a closing risk management plan and have it approved before ending the case",
-            field="termination_reason",
-        )
+        raise DomainError(problem.message, field=problem.field)
+    ending = rules.ENDINGS[termination_reason]
     ended = terminated_on or _today()
-    if ended > _today():
-        raise DomainError("The date cannot be in the future", field="terminated_on")
     case.status, case.termination_reason = CaseStatus.TERMINATED, termination_reason
     case.termination_note, case.terminated_on = note.strip(), ended
-    _save(case, actor=actor, reason=f"Case terminated: {note.strip()}")
+    case.termination_meeting = meeting if termination_reason == rules.MEETING_DECIDED else None
+    _save(case, actor=actor, reason=f"Case terminated ({ending.label.lower()}): {note.strip()}")
     due.due_items_close(
         actor=actor,
         kinds=[DueKind.MAPPA_MEETING, DueKind.PLAN_REVIEW, DueKind.HOME_VISIT],
@@ -769,13 +872,202 @@ def case_terminate(
         waived_reason="The MAPPA case ended",
         reason="Case terminated",
     )
+    if (
+        not ending.natural
+        and case.category != 3
+        and not Category3Consideration.objects.filter(case=case).exists()
+    ):
+        # A death, removal or transfer leaves nothing to consider: that is recorded, not assumed.
+        _record_consideration(
+            actor=actor,
+            case=case,
+            considered=False,
+            outcome="",
+            rationale=f"Not considered: {ending.label.lower()} on {ended:%d %b %Y} "
+            f"({note.strip()})",
+            decided_on=ended,
+        )
+    return case
+
+
+# The Category 3 consideration ----------------------------------------------------------------
+
+
+def _record_consideration(
+    *,
+    actor: StaffUser,
+    case: MappaCase,
+    considered: bool,
+    outcome: str,
+    rationale: str,
+    decided_on: dt.date,
+    referral: Referral | None = None,
+) -> Category3Consideration:
+    record = Category3Consideration(
+        case=case,
+        considered=considered,
+        outcome=outcome if considered else "",
+        rationale=rationale.strip(),
+        decided_by=actor,
+        decided_on=decided_on,
+        referral=referral,
+    )
+    _save(record, actor=actor, reason=rationale.strip())
     due.due_items_close(
         actor=actor,
         kinds=[DueKind.CATEGORY_3_CONSIDERATION],
         subject=case,
-        reason="Case terminated: Category 3 considered at closure",
+        reason=f"Category 3 consideration recorded: {record}",
     )
-    return case
+    return record
+
+
+def consideration_allowed(case: MappaCase) -> bool:
+    """Cat 1, 2 and 4 cases, active or ended, not yet considered."""
+    return case.category != 3 and case.status in (CaseStatus.ACTIVE, CaseStatus.TERMINATED)
+
+
+@transaction.atomic
+def category_3_consideration_record(
+    *,
+    actor: StaffUser,
+    case: MappaCase,
+    considered: bool | None,
+    outcome: str,
+    rationale: str,
+    decided_on: dt.date | None = None,
+    proposed_level: int | None = None,
+) -> Category3Consideration:
+    """Record whether this Cat 1, 2 or 4 case was considered for Category 3, the outcome, by
+    whom, when and why (rules.CONSIDER_SOURCE). "Refer" sends a Category 3 referral to the lead
+    agency's coordinator, who decides. The "consider for Category 3" item closes only here."""
+    case = MappaCase.objects.select_for_update().select_related("nominal").get(pk=case.pk)
+    errors: dict[str | None, list[str]] = {}
+    if case.category == 3:
+        raise DomainError("A Category 3 case is not considered for Category 3")
+    if case.status == CaseStatus.ARCHIVED:
+        raise DomainError("The case is archived")
+    existing = Category3Consideration.objects.filter(case=case).select_related("decided_by").first()
+    if existing is not None:
+        raise DomainError(
+            f"The Category 3 consideration was already recorded on "
+            f"{existing.decided_on:%d %b %Y} by {existing.decided_by}"
+        )
+    if considered is None:
+        errors.setdefault("considered", []).append("Choose whether the case was considered")
+    if considered and outcome not in ConsiderationOutcome.values:
+        errors.setdefault("outcome", []).append("Choose the outcome of the consideration")
+    if considered is False and outcome:
+        errors.setdefault("outcome", []).append(
+            "Leave the outcome empty when the case was not considered"
+        )
+    if not (rationale or "").strip():
+        errors.setdefault("rationale", []).append(
+            "Enter the reasons for the decision"
+            if considered is not False
+            else "Enter why the case was not considered"
+        )
+    on = decided_on or _today()
+    if on > _today():
+        errors.setdefault("decided_on", []).append("The date cannot be in the future")
+    refer = considered and outcome == ConsiderationOutcome.REFER
+    if refer and proposed_level not in rules.MULTI_AGENCY_LEVELS:
+        errors.setdefault("proposed_level", []).append(
+            "Choose Level 2 or 3: Category 3 cases are managed at Level 2 or 3 only"
+        )
+    if errors:
+        first = next(iter(errors))
+        raise DomainError(errors[first][0], field=first, errors=errors)
+    referral = None
+    if refer:
+        assert proposed_level is not None  # noqa: S101 - checked above
+        if Referral.objects.filter(nominal=case.nominal, status=ReferralStatus.PENDING).exists():
+            raise DomainError(
+                "A referral for this person is already awaiting a decision: record the "
+                "consideration once it is decided, or choose the other outcome",
+                field="outcome",
+            )
+        referral = Referral(
+            nominal=case.nominal,
+            referring_agency_id=actor.agency_id,
+            referred_by=actor,
+            addressed_to_id=case.lead_agency_id,
+            reason=f"Considered for Category 3 as the Category {case.category} case reaches "
+            f"its end: {rationale.strip()}",
+            proposed_category=3,
+            proposed_level=proposed_level,
+        )
+        _save(referral, actor=actor, reason="Referred on the Category 3 consideration")
+    return _record_consideration(
+        actor=actor,
+        case=case,
+        considered=bool(considered),
+        outcome=outcome if considered else "",
+        rationale=rationale,
+        decided_on=on,
+        referral=referral,
+    )
+
+
+# Proposals on registration -------------------------------------------------------------------
+
+
+def propose_on_registration(event: events.RegistrationEvent) -> Referral | None:
+    """Registering a DA or stalking offender proposes a MAPPA case to the lead agency's
+    coordinator: registrants "would be managed in the same way as" Category 1
+    (rules.CAT1_DA_SOURCE). Once per registration; never when a case is active or a referral
+    is awaiting a decision. The coordinator decides, as for any referral."""
+    if event.kind == events.RegistrationEventKind.DEREGISTERED:
+        _withdraw_proposal(event)
+        return None
+    if event.kind != events.RegistrationEventKind.REGISTERED:
+        return None
+    nominal = event.nominal
+    registration = event.registration
+    if Referral.objects.filter(registration=registration).exists():
+        return None
+    if MappaCase.objects.filter(nominal=nominal, status=CaseStatus.ACTIVE).exists():
+        return None
+    if Referral.objects.filter(nominal=nominal, status=ReferralStatus.PENDING).exists():
+        return None
+    system = system_actor()
+    starts = registration.starts_on or timezone.localtime(event.at).date()
+    referral = Referral(
+        nominal=nominal,
+        referring_agency_id=system.agency_id,
+        referred_by=system,
+        addressed_to_id=nominal.lead_agency_id,
+        reason=f"Registered on {starts:%d %b %Y} by {event.actor}. Proposed by the register: "
+        f"{rules.CAT1_DA_SOURCE}. Accept to manage the person as Category 1, or reject with "
+        "the reasons.",
+        proposed_category=1,
+        proposed_level=1,
+        registration=registration,
+    )
+    full_clean(referral)
+    try:
+        with transaction.atomic():
+            save_with_history(
+                referral, actor=system, reason=f"Proposed on registration by {event.actor}"
+            )
+    except IntegrityError:  # the same event heard twice at once: one proposal is enough
+        return None
+    return referral
+
+
+def _withdraw_proposal(event: events.RegistrationEvent) -> None:
+    system = system_actor()
+    ended = event.registration.ended_on or timezone.localtime(event.at).date()
+    for referral in Referral.objects.filter(
+        registration=event.registration, status=ReferralStatus.PENDING
+    ):
+        referral.status = ReferralStatus.REJECTED
+        referral.decided_by, referral.decided_at = system, event.at
+        referral.decision_reason = (
+            f"Withdrawn by the register: the registration ended on {ended:%d %b %Y} before a "
+            "decision"
+        )
+        save_with_history(referral, actor=system, reason=referral.decision_reason)
 
 
 @transaction.atomic
