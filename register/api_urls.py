@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path
 
-from register import api
+from register import api, api_safeguard
 from register.services import DETAIL_KINDS
 
 
@@ -42,6 +42,22 @@ urlpatterns = [
         "nominals/<str:nominal_id>/eligibility/",
         api.NominalEligibilityApi.as_view(),
         "api-nominal-eligibility",
+    ),
+    # The misidentified-victim safeguard and registration decisions (register.api_safeguard).
+    api_path(
+        "nominals/<str:nominal_id>/registration/",
+        api_safeguard.NominalRegistrationApi.as_view(),
+        "api-nominal-registration",
+    ),
+    api_path(
+        "nominals/<str:nominal_id>/misidentification/",
+        api_safeguard.NominalMisidentificationApi.as_view(),
+        "api-nominal-misidentification",
+    ),
+    api_path(
+        "nominals/<str:nominal_id>/primary-aggressor-reviews/",
+        api_safeguard.NominalAggressorReviewsApi.as_view(),
+        "api-nominal-aggressor-reviews",
     ),
     *_detail_routes(),
 ]

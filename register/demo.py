@@ -48,6 +48,7 @@ NOMINALS = [
     ("n4", "SDP", "Lee", "Whitfield", dt.date(1995, 1, 19), []),
     ("n5", "SDP", "Mark", "Kowalski", dt.date(1987, 5, 5), ["NEP"]),
     ("n6", "NEP", "Stephen", "Ashworth", dt.date(1969, 9, 24), ["NMP"]),
+    ("n7", "SDP", "Kelly", "Drayton", dt.date(1993, 6, 14), []),
 ]
 
 
@@ -56,8 +57,13 @@ NOMINALS = [
 # n2 meets "broad convicted" but not the Lords amendment (suspended sentence, high RoSH);
 # n3 meets only the NPCC serial test (reported against two partners, never convicted);
 # n4 meets none (one DA assault, low risk);
-# n5 meets the criteria but is blocked: a possible misidentified victim, no review yet;
-# n6 is registered, with a civil order, a breach and a review date.
+# n3 was flagged after a dual arrest; a supervisor's review found him the primary aggressor,
+#   which lifted the flag (he can be registered under the NPCC test);
+# n5 meets the criteria but is blocked: a possible misidentified victim whose supervisor's review
+#   was inconclusive, so the block holds;
+# n6 is registered, with a civil order, a breach and a review date;
+# n7 is flagged after a dual arrest; victims.demo records the review that found her the victim
+#   (once her partner's VLO exists to be told), so she stays blocked.
 def _details(key: str, nominal: Nominal, actor: StaffUser, today: dt.date) -> None:
     def add(detail_kind: str, parent: Any = None, **data: object) -> Any:
         return details.nominal_detail_add(
@@ -156,6 +162,23 @@ def _details(key: str, nominal: Nominal, actor: StaffUser, today: dt.date) -> No
             gravity=60,
         )
         add("risk-assessments", tool="dash", assessed_on=years(1), level="medium")
+        # A dual arrest, reviewed: the supervisor found him the primary aggressor, which clears
+        # the flag, so the safeguard does not block registering him.
+        services.nominal_flag_misidentified(
+            actor=actor,
+            nominal=nominal,
+            misidentification="dual_arrest",
+            raised_on=years(1),
+            reason="Both arrested at the second incident; she said she hit him to get away",
+        )
+        services.primary_aggressor_review_record(
+            actor=_supervisor(nominal),
+            nominal=nominal,
+            outcome="primary_aggressor",
+            reviewed_on=years(1) + dt.timedelta(days=21),
+            rationale="Two partners describe the same controlling pattern; her injuries were "
+            "defensive and his were not. He is the primary aggressor.",
+        )
     elif key == "n4":
         add(
             "convictions",
@@ -180,11 +203,39 @@ def _details(key: str, nominal: Nominal, actor: StaffUser, today: dt.date) -> No
                 is_domestic_abuse=True,
                 da_flag_source="court",
             )
-        services.nominal_update(
+        services.nominal_flag_misidentified(
             actor=actor,
             nominal=nominal,
-            reason=REASON,
-            possible_misidentified_victim="counter_allegation",
+            misidentification="counter_allegation",
+            raised_on=years(1),
+            reason="He made a counter-allegation on arrest; both had injuries",
+        )
+        services.primary_aggressor_review_record(
+            actor=_supervisor(nominal),
+            nominal=nominal,
+            outcome="inconclusive",
+            reviewed_on=years(1) + dt.timedelta(days=30),
+            rationale="Accounts conflict and no independent witness; the history does not show "
+            "who controls whom. Review again when the harassment case concludes.",
+        )
+    elif key == "n7":
+        services.nominal_update(actor=actor, nominal=nominal, reason=REASON, sex="female")
+        add(
+            "convictions",
+            offence=offence("CJA1988-s39"),
+            offence_date=years(1),
+            conviction_date=years(1) + dt.timedelta(days=40),
+            court="Southdale Magistrates",
+            sentence_type="community_order",
+            is_domestic_abuse=True,
+            da_flag_source="police",
+        )
+        services.nominal_flag_misidentified(
+            actor=actor,
+            nominal=nominal,
+            misidentification="dual_arrest",
+            raised_on=today - dt.timedelta(days=60),
+            reason="Both arrested after a 999 call; she says she was pinned down and bit him",
         )
     elif key == "n6":
         for when in (7, 3):
@@ -231,6 +282,15 @@ def _details(key: str, nominal: Nominal, actor: StaffUser, today: dt.date) -> No
             starts_on=years(1),
             review_on=today + dt.timedelta(days=60),
         )
+
+
+def _supervisor(nominal: Nominal) -> StaffUser:
+    """The lead agency's demo supervisor: primary-aggressor reviews are theirs to record."""
+    return StaffUser.objects.get(
+        agency_id=nominal.lead_agency_id,
+        roles__contains=[Role.SUPERVISOR],
+        username__startswith="sup.",
+    )
 
 
 @dataclass

@@ -11,7 +11,9 @@ from register import rules
 from register.models import (
     Conviction,
     CriteriaSet,
+    Misidentification,
     Nominal,
+    PrimaryAggressorReview,
     ReportedIncident,
     RiskAssessment,
 )
@@ -65,8 +67,55 @@ def person_facts(nominal: Nominal, as_of: dt.date) -> rules.PersonFacts:
         risk_assessments=risks,
         incidents=incidents,
         possible_misidentified_victim=bool(nominal.possible_misidentified_victim),
-        primary_aggressor_review_recorded=nominal.primary_aggressor_review_on is not None,
+        misidentification=(
+            Misidentification(nominal.possible_misidentified_victim).label.lower()
+            if nominal.possible_misidentified_victim
+            else ""
+        ),
+        primary_aggressor_review=latest_review_fact(nominal),
     )
+
+
+def latest_review_fact(nominal: Nominal) -> rules.AggressorReviewFact | None:
+    """The latest primary-aggressor review: the one that decides the safeguard. Uses the
+    prefetched reviews (FACT_PREFETCHES) when loaded, newest first as the model orders them."""
+    return _review_fact(next(iter(nominal.primary_aggressor_reviews.all()), None))  # type: ignore[attr-defined]
+
+
+def _review_fact(review: PrimaryAggressorReview | None) -> rules.AggressorReviewFact | None:
+    if review is None:
+        return None
+    reviewer = review.reviewed_by
+    return rules.AggressorReviewFact(
+        record_id=str(review.pk),
+        outcome=review.outcome,
+        reviewed_on=review.reviewed_on,
+        reviewer=(reviewer.get_full_name() or reviewer.username) if reviewer else "",
+    )
+
+
+def safeguard_now(
+    nominal: Nominal,
+) -> tuple[rules.RuleCheck, PrimaryAggressorReview | None]:
+    """The safeguard on the record as it is in the database now (not on prefetched facts), and
+    the latest review: what registration_decide checks before registering anyone."""
+    flag = (
+        Nominal.objects.filter(pk=nominal.pk)
+        .values_list("possible_misidentified_victim", flat=True)
+        .first()
+    ) or ""
+    review = (
+        PrimaryAggressorReview.objects.filter(nominal_id=nominal.pk)
+        .select_related("reviewed_by")
+        .order_by("-reviewed_on", "-created_at")
+        .first()
+    )
+    facts = rules.PersonFacts(
+        possible_misidentified_victim=bool(flag),
+        misidentification=Misidentification(flag).label.lower() if flag else "",
+        primary_aggressor_review=_review_fact(review),
+    )
+    return rules.safeguard_check(facts), review
 
 
 def criteria_settings(criteria: CriteriaSet) -> rules.CriteriaSettings:
@@ -92,6 +141,10 @@ FACT_PREFETCHES = (
     Prefetch("convictions", queryset=Conviction.objects.select_related("offence")),
     Prefetch("risk_assessments", queryset=RiskAssessment.objects.all()),
     Prefetch("incidents", queryset=ReportedIncident.objects.all()),
+    Prefetch(
+        "primary_aggressor_reviews",
+        queryset=PrimaryAggressorReview.objects.select_related("reviewed_by"),
+    ),
 )
 
 

@@ -22,7 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from register.models import Nominal, Registration, StaffUser
+    from register.models import Nominal, PrimaryAggressorReview, Registration, StaffUser
 
 
 class SafetyChangeKind(models.TextChoices):
@@ -118,4 +118,48 @@ def registration_event(
         actor=actor,
     )
     for listener in list(_registration_listeners):
+        listener(event)
+
+
+@dataclass(frozen=True)
+class AggressorReviewEvent:
+    """A supervisor recorded a primary-aggressor review of a person flagged as a possible
+    misidentified victim. A "victim" outcome matters to victim liaison officers: the person
+    linked to their victim may be the victim, and the person may be one themselves.
+    Listeners run inside the recording transaction, like safety changes.
+    """
+
+    nominal: Nominal
+    review: PrimaryAggressorReview
+    outcome: str
+    at: dt.datetime
+    actor: StaffUser
+
+
+AggressorReviewListener = Callable[[AggressorReviewEvent], None]
+_review_listeners: list[AggressorReviewListener] = []
+
+
+def listen_aggressor_review(listener: AggressorReviewListener) -> None:
+    """Subscribe (once: registering the same function again changes nothing)."""
+    if listener not in _review_listeners:
+        _review_listeners.append(listener)
+
+
+def stop_listening_aggressor_review(listener: AggressorReviewListener) -> None:
+    if listener in _review_listeners:
+        _review_listeners.remove(listener)
+
+
+def aggressor_review_event(
+    *, actor: StaffUser, review: PrimaryAggressorReview, at: dt.datetime | None = None
+) -> None:
+    event = AggressorReviewEvent(
+        nominal=review.nominal,
+        review=review,
+        outcome=review.outcome,
+        at=at or timezone.now(),
+        actor=actor,
+    )
+    for listener in list(_review_listeners):
         listener(event)

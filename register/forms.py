@@ -23,8 +23,10 @@ from django.utils.text import capfirst
 from register import services
 from register.models import (
     Agency,
+    AggressorFinding,
     CriteriaSet,
     Decision,
+    Misidentification,
     Nominal,
     RegistrationStatus,
     ReviewKind,
@@ -340,7 +342,41 @@ class RemoveForm(GovukFormMixin, forms.Form):
     )
 
 
+class MisidentificationForm(GovukFormMixin, forms.Form):
+    """Raise the possible misidentified victim flag, saying why (services.nominal_flag_...)."""
+
+    misidentification = forms.ChoiceField(
+        label="Why this person may be a misidentified victim",
+        choices=Misidentification.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why this person may be a misidentified victim"},
+    )
+    raised_on = forms.DateField(
+        label="Date it came to light (optional)",
+        required=False,
+        widget=date_widget(),
+        help_text="Leave blank for today.",
+        error_messages={"invalid": "Date it came to light must be a real date"},
+    )
+    reason = forms.CharField(
+        label="What was found",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="For example: both arrested; she has defensive injuries. Kept with the flag.",
+        error_messages={"required": "Enter why this person may be a misidentified victim"},
+    )
+
+
 class PrimaryAggressorReviewForm(GovukFormMixin, forms.Form):
+    """A supervisor's review of a flagged person (services.primary_aggressor_review_record)."""
+
+    outcome = forms.ChoiceField(
+        label="What the review found",
+        choices=AggressorFinding.choices,
+        widget=forms.RadioSelect,
+        help_text="Only “Primary aggressor” lifts the block on registration.",
+        error_messages={"required": "Choose what the review found"},
+    )
     reviewed_on = forms.DateField(
         label="Date of the review",
         widget=date_widget(),

@@ -36,7 +36,9 @@ DA_RELATIONSHIPS = frozenset({"intimate_partner", "ex_partner", "family_member"}
 
 RISK_LEVEL_ORDER = {"low": 0, "medium": 1, "high": 2, "very_high": 3}
 
-SAFEGUARD_RULE = "Primary-aggressor review recorded"
+SAFEGUARD_RULE = (
+    "Misidentified-victim safeguard: a primary-aggressor review must find the primary aggressor"
+)
 SPECIFIED_RULE = "Convicted of a specified DA or stalking offence"
 CUSTODIAL_RULE = "Sentenced to immediate custody for a qualifying conviction"
 SERIAL_RULE = (
@@ -110,7 +112,9 @@ class PersonFacts:
     risk_assessments: tuple[RiskFact, ...] = ()
     incidents: tuple[IncidentFact, ...] = ()
     possible_misidentified_victim: bool = False
-    primary_aggressor_review_recorded: bool = False
+    # Why the flag was raised, in words ("counter-allegation"), when it is.
+    misidentification: str = ""
+    primary_aggressor_review: AggressorReviewFact | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,16 @@ class RuleCheck:
     passed: bool
     detail: str
     record_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AggressorReviewFact:
+    """The latest primary-aggressor review (register.models.PrimaryAggressorReview)."""
+
+    record_id: str
+    outcome: str  # one of REVIEW_FINDINGS' keys
+    reviewed_on: dt.date
+    reviewer: str  # the supervisor's name, as staff know them
 
 
 @dataclass(frozen=True)
@@ -585,9 +599,58 @@ def _npcc_serial(
 # --- Safeguard and entry points ---------------------------------------------------------------
 
 
+# What each review outcome means for the block. DOMAIN.md "Offences and the eligibility
+# question", Safeguard: a flagged person "cannot be registered until a primary-aggressor review
+# *finds* that they are the primary aggressor ... only a 'primary aggressor' outcome lifts the
+# block, and the flag itself cannot be cleared by editing the record".
+REVIEW_PRIMARY_AGGRESSOR = "primary_aggressor"
+REVIEW_VICTIM = "victim"
+REVIEW_INCONCLUSIVE = "inconclusive"
+REVIEW_FINDINGS: dict[str, tuple[bool, str]] = {
+    # outcome: (lifts the block, what the review found, in words)
+    REVIEW_PRIMARY_AGGRESSOR: (True, "found this person to be the primary aggressor"),
+    REVIEW_VICTIM: (False, "found this person to be the victim, not the primary aggressor"),
+    REVIEW_INCONCLUSIVE: (False, "could not establish who the primary aggressor is"),
+}
+
+
+def _review_words(review: AggressorReviewFact) -> str:
+    _, found = REVIEW_FINDINGS.get(review.outcome, (False, "gave no recognised outcome"))
+    by = f" by {review.reviewer}" if review.reviewer else ""
+    return f"The primary-aggressor review of {format_date(review.reviewed_on)}{by} {found}"
+
+
 def safeguard_check(facts: PersonFacts) -> RuleCheck:
-    """Always reported, so every outcome shows the safeguard was considered."""
-    if not facts.possible_misidentified_victim:
+    """The misidentified-victim safeguard, always reported so every outcome shows it was
+    considered. Blocked while the flag is raised, whatever any earlier review found, and also
+    when the latest review did not find the primary aggressor (a flag cleared any other way does
+    not lift the block). The detail names the review that lifted the block or says why it holds.
+    """
+    review = facts.primary_aggressor_review
+    lifts = review is not None and REVIEW_FINDINGS.get(review.outcome, (False, ""))[0]
+    why = f" ({facts.misidentification})" if facts.misidentification else ""
+    ids = (review.record_id,) if review is not None else ()
+    if facts.possible_misidentified_victim:
+        if review is None:
+            detail = (
+                f"Flagged as a possible misidentified victim{why}. Registration is blocked until "
+                "a supervisor's primary-aggressor review finds that this person is the primary "
+                "aggressor; no review is recorded yet."
+            )
+        elif lifts:
+            detail = (
+                f"Flagged as a possible misidentified victim{why} again after the last review. "
+                f"{_review_words(review)}, but a new review must find the same before "
+                "registration."
+            )
+        else:
+            detail = (
+                f"Flagged as a possible misidentified victim{why}. {_review_words(review)}, so "
+                "registration stays blocked: only a finding that this person is the primary "
+                "aggressor lifts it."
+            )
+        return RuleCheck(SAFEGUARD_RULE, False, detail, ids)
+    if review is None:
         return RuleCheck(
             SAFEGUARD_RULE,
             True,
@@ -597,15 +660,16 @@ def safeguard_check(facts: PersonFacts) -> RuleCheck:
         return RuleCheck(
             SAFEGUARD_RULE,
             True,
-            "Flagged as a possible misidentified victim, and a primary-aggressor review is "
-            "recorded, so registration is not blocked.",
+            f"{_review_words(review)}, which lifted the possible misidentified victim flag: "
+            "registration is not blocked.",
+            ids,
         )
     return RuleCheck(
         SAFEGUARD_RULE,
         False,
-        "Flagged as a possible misidentified victim (for example a counter-allegation, dual "
-        "arrest or violent resistance). Registration is blocked until a primary-aggressor review "
-        "is recorded.",
+        f"{_review_words(review)}, so registration is blocked even though the flag is not "
+        "shown: only a finding that this person is the primary aggressor lifts it.",
+        ids,
     )
 
 

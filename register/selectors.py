@@ -83,7 +83,7 @@ def nominal_get(
 def nominal_profile(*, user: StaffUser, nominal_id: uuid.UUID | str) -> Nominal:
     """The nominal with every section of the profile loaded: a fixed number of queries."""
     queryset = Nominal.objects.select_related(
-        "lead_agency", "responsible_officer", "merged_into", "primary_aggressor_review_by"
+        "lead_agency", "responsible_officer", "merged_into"
     ).prefetch_related(
         "names",
         "addresses",

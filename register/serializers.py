@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from register import models as m
 from register.services import NOMINAL_FIELDS, detail_kind
+from register.services.nominals import SAFEGUARD_FIELD_MESSAGE, SAFEGUARD_FIELDS
 
 
 class AgencyOutput(serializers.ModelSerializer[m.Agency]):
@@ -145,8 +146,8 @@ class NominalOutput(serializers.ModelSerializer[m.Nominal]):
             "registration_status",
             "priority_score",
             "priority_parts",
-            "primary_aggressor_review_on",
-            "primary_aggressor_review_outcome",
+            # The safeguard: read-only here; raised with a reason and cleared only by a review.
+            *SAFEGUARD_FIELDS,
             "names",
             "addresses",
             "contact_details",
@@ -175,6 +176,103 @@ class NominalInput(serializers.ModelSerializer[m.Nominal]):
         # Uniqueness and model validation run in the service, in one place.
         validators: list[Any] = []
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The safeguard's fields are refused by name, not silently ignored: a client that
+        sends {"possible_misidentified_victim": ""} learns it cannot clear the flag this way."""
+        sent = getattr(self, "initial_data", {}) or {}
+        refused = [name for name in SAFEGUARD_FIELDS if name in sent]
+        if refused:
+            raise serializers.ValidationError({name: [SAFEGUARD_FIELD_MESSAGE] for name in refused})
+        return attrs
+
 
 class ReasonInput(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=500)
+
+
+# The misidentified-victim safeguard and registration decisions -------------------------------
+
+
+class MisidentificationInput(serializers.Serializer[Any]):
+    """Raise the possible misidentified victim flag, saying why."""
+
+    misidentification = serializers.ChoiceField(
+        choices=m.Misidentification.choices,
+        error_messages={
+            "invalid_choice": "Choose counter_allegation, dual_arrest or violent_resistance"
+        },
+    )
+    raised_on = serializers.DateField(required=False, allow_null=True)
+    reason = serializers.CharField(max_length=2000)
+
+
+class SafeguardOutput(serializers.ModelSerializer[m.Nominal]):
+    class Meta:
+        model = m.Nominal
+        fields = ["id", *SAFEGUARD_FIELDS, "registration_status"]
+
+
+class AggressorReviewInput(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=m.AggressorFinding.choices)
+    reviewed_on = serializers.DateField()
+    rationale = serializers.CharField(max_length=5000)
+
+
+class AggressorReviewOutput(serializers.ModelSerializer[m.PrimaryAggressorReview]):
+    reviewed_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = m.PrimaryAggressorReview
+        fields = [
+            "id",
+            "nominal",
+            "misidentification",
+            "outcome",
+            "reviewed_by",
+            "reviewed_on",
+            "rationale",
+            "created_at",
+        ]
+
+
+class RegistrationInput(serializers.Serializer[Any]):
+    """A registration decision: the same fields as the page, to the same service."""
+
+    criteria_set = serializers.SlugRelatedField(
+        slug_field="key", queryset=m.CriteriaSet.objects.filter(is_active=True)
+    )
+    decision = serializers.ChoiceField(choices=m.Decision.choices)
+    rationale = serializers.CharField(max_length=5000)
+    decided_on = serializers.DateField()
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    review_on = serializers.DateField(required=False, allow_null=True)
+
+
+class RegistrationOutput(serializers.ModelSerializer[m.Registration]):
+    criteria_set: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="key", read_only=True
+    )
+    decided_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = m.Registration
+        fields = [
+            "id",
+            "nominal",
+            "decision",
+            "criteria_set",
+            "explanation",
+            "rationale",
+            "decided_by",
+            "decided_on",
+            "starts_on",
+            "review_on",
+            "notice_served_on",
+            "ended_on",
+            "end_reason",
+            "created_at",
+        ]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from register import views
-from register.views import photographs
+from register.views import photographs, registration
 
 urlpatterns = [
     path("nominals/", views.nominal_list, name="nominal-list"),
@@ -12,6 +12,16 @@ urlpatterns = [
     path("nominals/<str:nominal_id>/share/", views.nominal_share, name="nominal-share"),
     path("nominals/<str:nominal_id>/merge/", views.nominal_merge, name="nominal-merge"),
     path("nominals/<str:nominal_id>/eligibility/", views.eligibility, name="nominal-eligibility"),
+    path(
+        "nominals/<str:nominal_id>/misidentification/",
+        registration.misidentification_flag,
+        name="nominal-misidentification",
+    ),
+    path(
+        "nominals/<str:nominal_id>/primary-aggressor-review/",
+        registration.primary_aggressor_review,
+        name="nominal-aggressor-review",
+    ),
     path(
         "nominals/<str:nominal_id>/registration/new/",
         views.registration_decide,

@@ -21,3 +21,5 @@ class VictimsConfig(AppConfig):
             "victims.disclosurecase", {"view": victim_roles, "change": victim_roles}
         )
         events.listen(listeners.on_safety_change)
+        events.listen_registration(listeners.on_registration)
+        events.listen_aggressor_review(listeners.on_aggressor_review)

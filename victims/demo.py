@@ -10,7 +10,10 @@ Idempotent: every record has a uuid5 id and is looked up first. Through the serv
   scheme), also linked to Darren O'NEILL (n3): one victim, two people.
 - Lee WHITFIELD (n4, Southdale): Karen WHITFIELD, partner. Mark KOWALSKI (n5) is himself
   recorded as a victim of Lee WHITFIELD too, and flagged a possible misidentified victim on
-  both records.
+  both records; his supervisor's primary-aggressor review was inconclusive, so he stays blocked.
+- Kelly DRAYTON (n7, Southdale): flagged after a dual arrest; her partner Gary DRAYTON is
+  recorded as her victim (vlo.sdp); a supervisor's review found her the victim, so vlo.sdp has
+  a task saying so and her eligibility page suggests recording her as a victim.
 - Stephen ASHWORTH (n6, North East Probation): Helen ASHWORTH, ex-partner, allocated to vlo.nep.
 - A right-to-ask disclosure case about n1 in progress at Northmoor, with its 28-day due item.
 
@@ -25,7 +28,17 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from notifications import scans
-from register.models import Conviction, Misidentification, Nominal, Role, Sex, StaffUser
+from register.models import (
+    AggressorFinding,
+    Conviction,
+    Misidentification,
+    Nominal,
+    PrimaryAggressorReview,
+    Role,
+    Sex,
+    StaffUser,
+)
+from register.services import primary_aggressor_review_record
 from victims import services
 from victims.models import DisclosureCase, Victim, VictimLink
 
@@ -203,6 +216,32 @@ def load(world: DemoWorld) -> None:
             misidentification=n["n5"].possible_misidentified_victim
             or Misidentification.DUAL_ARREST,
             reason="Dual arrest: both reported the other; he has injuries consistent with defence",
+        )
+
+    # A primary-aggressor review that found the person the victim: Kelly DRAYTON (n7) was
+    # flagged after a dual arrest; her partner Gary DRAYTON is recorded as her victim with
+    # vlo.sdp as his VLO, so the review (recorded here, once the VLO exists) tells vlo.sdp,
+    # and her eligibility page suggests recording her as a victim. She stays blocked.
+    gary = _victim(
+        "gary-drayton",
+        om_sdp,
+        n["n7"],
+        relationship="partner",
+        given_names="Gary",
+        family_name="Drayton",
+        sex=Sex.MALE,
+        age=38,
+    )
+    if gary.vlo_id is None:
+        services.victim_allocate(actor=vlo_sdp, victim=gary, vlo=vlo_sdp, reason=REASON)
+    if not PrimaryAggressorReview.objects.filter(nominal=n["n7"]).exists():
+        primary_aggressor_review_record(
+            actor=world.user("SDP", Role.SUPERVISOR),
+            nominal=n["n7"],
+            outcome=AggressorFinding.VICTIM,
+            reviewed_on=today - dt.timedelta(days=14),
+            rationale="Her account is consistent with 999 calls over two years; his injury was "
+            "a bite while he held her down. She is the victim, not the primary aggressor.",
         )
 
     om_nep = world.user("NEP", Role.PROBATION_PRACTITIONER)

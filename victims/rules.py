@@ -8,7 +8,14 @@ Scheme eligibility (DOMAIN.md "Victims"):
   stalking offences DOMAIN.md counts in) with 12 months' custody or more; a hospital order
   (with or without restriction) for such an offence also qualifies (Domestic Violence,
   Crime and Victims Act 2004 ss.36-38B).
-- Victim Notification Scheme: stalking or harassment outside the statutory scheme.
+- Victim Notification Scheme: stalking or harassment outside the statutory scheme, where the
+  person is sentenced to immediate custody: it is notice of release *from custody* ("no
+  custody, no VNS").
+- The referral to the Victim Contact Scheme is due within 20 working days (a practice setting,
+  victims.conf) of the *sentence* date; a conviction with no sentence date recorded counts from
+  the conviction date, and says so (`vcs_referral_clock`).
+- Victims are told through their VLO when the person is registered or de-registered
+  (victims.listeners).
 - Discretionary: anything else. Offering contact to domestic-abuse victims whatever the
   sentence is good practice.
 """
@@ -114,11 +121,23 @@ def scheme_for(facts: ConvictionFacts | None) -> SchemeDecision:
         outside = "it is not a specified violent or sexual offence"
     else:
         outside = "the sentence is not custodial"
-    if facts.stalking_or_harassment:
+    # DOMAIN.md "Victims": the VNS tells stalking and harassment victims "of release *from
+    # custody* ... (no custody, no VNS)". Without immediate custody there is no release to
+    # tell of, so a suspended sentence, a community order or a fine gives no VNS.
+    if facts.stalking_or_harassment and custodial:
         return SchemeDecision(
             VICTIM_NOTIFICATION_SCHEME,
-            f"{offence} is stalking or harassment but the statutory scheme does not apply "
-            f"({outside}): the Victim Notification Scheme applies.",
+            f"{offence} is stalking or harassment and the sentence is {_custody_phrase(facts)}, "
+            f"but the statutory scheme does not apply ({outside}): the Victim Notification "
+            "Scheme applies, to tell the victim of release from custody.",
+            facts,
+        )
+    if facts.stalking_or_harassment:
+        return SchemeDecision(
+            DISCRETIONARY,
+            f"{offence} is stalking or harassment, but {outside}: with no custody there is no "
+            "release to tell of, so the Victim Notification Scheme does not apply (no custody, "
+            "no VNS); contact is offered as good practice.",
             facts,
         )
     return SchemeDecision(
@@ -195,3 +214,40 @@ def caseload_status(count: int, guide: int) -> str:
     if count == guide:
         return f"{count} victims: at the guide of {guide}"
     return f"{count} victims, {guide - count} under the guide of {guide}"
+
+
+@dataclass(frozen=True)
+class ReferralClock:
+    """When the Victim Contact Scheme referral falls due, and from what it was counted."""
+
+    starts_on: dt.date
+    due_on: dt.date
+    from_sentence: bool
+    explanation: str
+
+
+def vcs_referral_clock(
+    *,
+    sentence_date: dt.date | None,
+    conviction_date: dt.date,
+    working_days: int,
+    holidays: Collection[dt.date] = BANK_HOLIDAYS_ENGLAND_WALES,
+) -> ReferralClock:
+    """DOMAIN.md "Victims": "Referral to the Victim Contact Scheme within 20 working days of
+    sentence (a practice setting ...; the clock needs a sentence date)". Counted from the
+    sentence date; a record with none counts from the conviction date (the earliest the
+    sentence can be, so the referral is never later than it should be) and says so."""
+    start = sentence_date or conviction_date
+    due = add_working_days(start, working_days, holidays)
+    if sentence_date is not None:
+        explanation = (
+            f"Due {due.day} {due:%B %Y}: {working_days} working days from sentence on "
+            f"{start.day} {start:%B %Y} (a practice setting)."
+        )
+    else:
+        explanation = (
+            f"Due {due.day} {due:%B %Y}: no sentence date is recorded, so counted "
+            f"{working_days} working days from conviction on {start.day} {start:%B %Y}; "
+            "record the sentence date to count from sentence (a practice setting)."
+        )
+    return ReferralClock(start, due, sentence_date is not None, explanation)

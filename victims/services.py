@@ -32,7 +32,7 @@ from register.models import (
     StaffUser,
 )
 from register.services.common import full_clean, require_reason
-from register.services.nominals import nominal_update
+from register.services.nominals import nominal_flag_misidentified
 from victims import conf, rules
 from victims.models import (
     ConditionRequested,
@@ -359,29 +359,34 @@ def conviction_facts(conviction: Conviction) -> rules.ConvictionFacts:
     )
 
 
-def _referral_due(victim: Victim) -> dt.datetime | None:
+def referral_clock(victim: Victim) -> rules.ReferralClock | None:
+    """When the VCS referral is due: from the sentence date, or from conviction when no
+    sentence date is recorded (the clock says which)."""
     conviction = victim.scheme_conviction
     if conviction is None:
         return None
-    day = rules.add_working_days(
-        conviction.conviction_date, conf.vcs_referral_working_days(), conf.bank_holidays()
+    return rules.vcs_referral_clock(
+        sentence_date=conviction.sentence_date,
+        conviction_date=conviction.conviction_date,
+        working_days=conf.vcs_referral_working_days(),
+        holidays=conf.bank_holidays(),
     )
-    return deadline_rules.end_of_day(day)
 
 
 def _schedule_referral(*, actor: StaffUser, victim: Victim, reason: str) -> None:
     """The VCS referral falls due within 20 working days of sentence, until the offer is made."""
-    due_at = _referral_due(victim)
-    if victim.scheme == Scheme.STATUTORY_VCS and victim.offer_made_on is None and due_at:
+    clock = referral_clock(victim)
+    if victim.scheme == Scheme.STATUTORY_VCS and victim.offer_made_on is None and clock:
         conviction = victim.scheme_conviction
-        assert conviction is not None  # noqa: S101 - _referral_due needs one
+        assert conviction is not None  # noqa: S101 - referral_clock needs one
         due_item_schedule(
             actor=actor,
             kind=DueKind.VCS_REFERRAL,
             subject=victim,
             nominal=conviction.nominal,
-            due_at=due_at,
-            title=f"Victim Contact Scheme referral: {victim}",
+            due_at=deadline_rules.end_of_day(clock.due_on),
+            title=f"Victim Contact Scheme referral: {victim}"
+            + ("" if clock.from_sentence else " (no sentence date: counted from conviction)"),
             owner=victim.vlo,
             reason=reason,
             compartment=Compartment.VICTIM,
@@ -634,11 +639,13 @@ def victim_mark_also_nominal(
     full_clean(victim)
     save_with_history(victim, actor=actor, reason=reason)
     if nominal.possible_misidentified_victim != misidentification:
-        nominal_update(
+        # The register's safeguard: raised with the reason, cleared only by a supervisor's
+        # primary-aggressor review (never by editing either record).
+        nominal_flag_misidentified(
             actor=actor,
             nominal=nominal,
+            misidentification=misidentification,
             reason=f"Also recorded as a victim: {reason}",
-            possible_misidentified_victim=misidentification,
         )
     return victim
 

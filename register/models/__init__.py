@@ -51,6 +51,7 @@ from register.models.registration import (
     ReviewKind,
     ReviewOutcome,
 )
+from register.models.review import AggressorFinding, PrimaryAggressorReview
 from register.models.risk import RiskAssessment, RiskTo, RiskTool
 from register.models.staff import Agency, AgencyKind, ApiClient, Role, StaffUser, Team
 
@@ -62,7 +63,9 @@ __all__ = [
     "AddressKind",
     "Agency",
     "AgencyKind",
+    "AggressorFinding",
     "ApiClient",
+    "AssociatedForm",
     "BreachOutcome",
     "CivilOrder",
     "ConditionKind",
@@ -91,6 +94,7 @@ __all__ = [
     "OrderCondition",
     "OrderKind",
     "Photograph",
+    "PrimaryAggressorReview",
     "PriorityWeights",
     "Registration",
     "RegistrationReview",

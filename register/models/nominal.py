@@ -119,14 +119,14 @@ class Nominal(models.Model):
     )
     lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     # The misidentified-victim safeguard (DOMAIN.md "Offences and the eligibility question").
+    # Raised with a reason by services.nominal_flag_misidentified, cleared only by a
+    # PrimaryAggressorReview finding the primary aggressor (register/models/review.py); never
+    # an editable field of the record.
     possible_misidentified_victim = models.CharField(
-        max_length=32, choices=Misidentification.choices, blank=True
+        max_length=32, choices=Misidentification.choices, blank=True, editable=False
     )
-    primary_aggressor_review_on = models.DateField(null=True, blank=True)
-    primary_aggressor_review_by = models.ForeignKey(
-        StaffUser, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    primary_aggressor_review_outcome = models.TextField(blank=True)
+    misidentification_reason = models.TextField(blank=True, editable=False)
+    misidentification_raised_on = models.DateField(null=True, blank=True, editable=False)
     # Kept up to date by the services that change their inputs, so lists can
     # filter and sort on them with an index instead of recomputing per row.
     current_risk_level = models.CharField(max_length=16, choices=RiskLevel.choices, blank=True)
@@ -168,7 +168,8 @@ class Nominal(models.Model):
 
     @property
     def misidentification_review_pending(self) -> bool:
-        return bool(self.possible_misidentified_victim) and self.primary_aggressor_review_on is None
+        """Flagged: registration is blocked until a review finds the primary aggressor."""
+        return bool(self.possible_misidentified_victim)
 
 
 class NominalAgencyPermission(GroupObjectPermissionBase):

@@ -12,10 +12,11 @@ from register.services.merge import nominal_merge, possible_duplicates
 from register.services.nominals import (
     NOMINAL_FIELDS,
     nominal_create,
-    nominal_record_primary_aggressor_review,
+    nominal_flag_misidentified,
     nominal_refresh_risk_level,
     nominal_share,
     nominal_update,
+    primary_aggressor_review_record,
 )
 from register.services.registration import (
     registration_decide,
@@ -46,12 +47,13 @@ __all__ = [
     "nominal_detail_add",
     "nominal_detail_remove",
     "nominal_detail_update",
+    "nominal_flag_misidentified",
     "nominal_merge",
-    "nominal_record_primary_aggressor_review",
     "nominal_refresh_risk_level",
     "nominal_share",
     "nominal_update",
     "possible_duplicates",
+    "primary_aggressor_review_record",
     "registration_decide",
     "registration_end",
     "registration_review_decide",

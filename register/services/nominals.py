@@ -15,10 +15,14 @@ from register.audit import save_with_history
 from register.errors import DomainError
 from register.models import (
     Agency,
+    AggressorFinding,
+    Misidentification,
     NameKind,
     Nominal,
     NominalName,
+    PrimaryAggressorReview,
     RiskAssessment,
+    Role,
     StaffUser,
 )
 from register.search import name_keys
@@ -50,11 +54,26 @@ NOMINAL_FIELDS = (
     "fingerprint_ref",
     "dna_ref",
     "responsible_officer",
+)
+
+# The misidentified-victim safeguard is not an editable field: the flag is raised with a reason
+# (nominal_flag_misidentified) and cleared only by a review that finds the primary aggressor
+# (primary_aggressor_review_record). DOMAIN.md "Offences and the eligibility question".
+SAFEGUARD_FIELDS = (
     "possible_misidentified_victim",
+    "misidentification_reason",
+    "misidentification_raised_on",
+)
+SAFEGUARD_FIELD_MESSAGE = (
+    "The possible misidentified victim flag cannot be edited: raise it with a reason, and only "
+    "a supervisor's primary-aggressor review that finds the primary aggressor clears it"
 )
 
 
 def _apply(nominal: Nominal, data: Mapping[str, Any]) -> None:
+    for name in SAFEGUARD_FIELDS:
+        if name in data:
+            raise DomainError(SAFEGUARD_FIELD_MESSAGE, field=name)
     unknown = set(data) - set(NOMINAL_FIELDS)
     if unknown:
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here")
@@ -142,20 +161,129 @@ def nominal_update(*, actor: StaffUser, nominal: Nominal, reason: str, **changes
 
 
 @transaction.atomic
-def nominal_record_primary_aggressor_review(
-    *, actor: StaffUser, nominal: Nominal, reviewed_on: dt.date, outcome: str, reason: str
+def nominal_flag_misidentified(
+    *,
+    actor: StaffUser,
+    nominal: Nominal,
+    misidentification: str,
+    reason: str,
+    raised_on: dt.date | None = None,
 ) -> Nominal:
-    """Record the review that lifts the misidentified-victim safeguard."""
-    if not nominal.possible_misidentified_victim:
+    """Flag the person as a possible misidentified victim (a counter-allegation, a dual arrest,
+    violent resistance), saying why. Registration is then blocked until a supervisor's
+    primary-aggressor review finds them the primary aggressor (DOMAIN.md, Safeguard).
+
+    The caller fetched `nominal` through the gate with 'change'. Raising the flag again with
+    another reason keeps it raised; it is never cleared here.
+    """
+    if nominal.merged_into_id:
+        raise DomainError("This record was merged: flag the record it was merged into")
+    errors: dict[str | None, list[str]] = {}
+    if misidentification not in Misidentification.values:
+        errors["misidentification"] = ["Choose why this person may be a misidentified victim"]
+    if not (reason or "").strip():
+        errors["reason"] = ["Enter why this person may be a misidentified victim"]
+    raised_on = raised_on or timezone.localdate()
+    if raised_on > timezone.localdate():
+        errors["raised_on"] = ["The date the flag was raised must be today or in the past"]
+    if errors:
+        field, messages = next(iter(errors.items()))
+        raise DomainError(messages[0], field=field, errors=errors)
+    reason = reason.strip()
+    if (
+        nominal.possible_misidentified_victim == misidentification
+        and nominal.misidentification_reason == reason
+    ):
+        return nominal
+    nominal.possible_misidentified_victim = misidentification
+    nominal.misidentification_reason = reason
+    nominal.misidentification_raised_on = raised_on
+    return save_with_history(
+        nominal,
+        actor=actor,
+        reason=f"Flagged as a possible misidentified victim "
+        f"({Misidentification(misidentification).label.lower()}): {reason}",
+    )
+
+
+@transaction.atomic
+def primary_aggressor_review_record(
+    *,
+    actor: StaffUser,
+    nominal: Nominal,
+    outcome: str,
+    reviewed_on: dt.date | None,
+    rationale: str,
+) -> PrimaryAggressorReview:
+    """Record a supervisor's primary-aggressor review of a flagged person.
+
+    Only a "primary aggressor" finding lifts the block: it clears the flag. "Victim" and
+    "inconclusive" keep it; a "victim" finding is announced (register.events) so the victims
+    app can tell the linked victim liaison officers. The caller fetched `nominal` through the
+    gate with 'change'.
+    """
+    if not actor.has_role(Role.SUPERVISOR):
+        raise DomainError(
+            "Only a supervisor can record a primary-aggressor review: ask a supervisor of "
+            "the lead agency to record it"
+        )
+    # Lock the person: a review and a registration decided at once must not pass each other.
+    flag = (
+        Nominal.objects.select_for_update()
+        .filter(pk=nominal.pk)
+        .values_list("possible_misidentified_victim", flat=True)
+        .first()
+    )
+    if not flag or nominal.merged_into_id:
         raise DomainError("This person is not flagged as a possible misidentified victim")
-    if not outcome.strip():
-        raise DomainError("Enter the outcome of the primary-aggressor review", field="outcome")
-    if reviewed_on > timezone.localdate():
-        raise DomainError("The review date must be today or in the past", field="reviewed_on")
-    nominal.primary_aggressor_review_on = reviewed_on
-    nominal.primary_aggressor_review_by = actor
-    nominal.primary_aggressor_review_outcome = outcome.strip()
-    return save_with_history(nominal, actor=actor, reason=require_reason(reason))
+    today = timezone.localdate()
+    latest = nominal.primary_aggressor_reviews.order_by(  # type: ignore[attr-defined]
+        "-reviewed_on", "-created_at"
+    ).first()
+    errors: dict[str | None, list[str]] = {}
+    if outcome not in AggressorFinding.values:
+        errors["outcome"] = ["Choose what the review found"]
+    if reviewed_on is None:
+        errors["reviewed_on"] = ["Enter the date of the review"]
+    elif reviewed_on > today:
+        errors["reviewed_on"] = ["The date of the review must be today or in the past"]
+    elif nominal.misidentification_raised_on and reviewed_on < nominal.misidentification_raised_on:
+        errors["reviewed_on"] = [
+            "The review cannot be before the flag was raised on "
+            f"{nominal.misidentification_raised_on:%d %b %Y}"
+        ]
+    elif latest is not None and reviewed_on < latest.reviewed_on:
+        errors["reviewed_on"] = [
+            f"The review cannot be before the last review, on {latest.reviewed_on:%d %b %Y}"
+        ]
+    if not (rationale or "").strip():
+        errors["rationale"] = ["Enter the rationale: what the review considered and why"]
+    if errors:
+        field, messages = next(iter(errors.items()))
+        raise DomainError(messages[0], field=field, errors=errors)
+    assert reviewed_on is not None  # noqa: S101 - checked above
+    review = PrimaryAggressorReview(
+        nominal=nominal,
+        misidentification=flag,
+        outcome=outcome,
+        reviewed_by=actor,
+        reviewed_on=reviewed_on,
+        rationale=rationale.strip(),
+    )
+    full_clean(review)
+    save_with_history(review, actor=actor, reason=rationale.strip())
+    if review.lifts_block:
+        nominal.possible_misidentified_victim = ""
+        nominal.misidentification_reason = ""
+        nominal.misidentification_raised_on = None
+        save_with_history(
+            nominal,
+            actor=actor,
+            reason=f"Primary-aggressor review of {reviewed_on:%d %b %Y} found the primary "
+            "aggressor: the possible misidentified victim flag is lifted",
+        )
+    events.aggressor_review_event(actor=actor, review=review)
+    return review
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from register import events, rules
 from register.audit import save_with_history
-from register.eligibility import evaluate_nominal, outcome_as_json
+from register.eligibility import evaluate_nominal, outcome_as_json, safeguard_now
 from register.errors import DomainError
 from register.models import (
     Conviction,
@@ -74,7 +74,8 @@ def registration_decide(
     """
     if not rationale.strip():
         raise DomainError("Enter the rationale for the decision", field="rationale")
-    # Lock the person: two decisions made at once must not both find "no current registration".
+    # Lock the person: two decisions made at once must not both find "no current registration",
+    # and a registration and a primary-aggressor review must not pass each other.
     list(Nominal.objects.select_for_update().filter(pk=nominal.pk).values_list("pk", flat=True))
     if Registration.objects.filter(
         nominal=nominal, decision=Decision.REGISTER, ended_on__isnull=True
@@ -84,10 +85,19 @@ def registration_decide(
         )
     [(_, outcome)] = evaluate_nominal(nominal, as_of=decided_on, criteria_sets=[criteria_set])
     if decision == Decision.REGISTER:
-        if outcome.blocked:
+        # The misidentified-victim safeguard, decided on the locked row as it is now (the facts
+        # a page loaded earlier may be stale): every path (page, API, import) comes through here.
+        safeguard, review = safeguard_now(nominal)
+        if not safeguard.passed or outcome.blocked:
             raise DomainError(
-                "Registration is blocked until a primary-aggressor review is recorded "
-                "(possible misidentified victim)"
+                safeguard.detail if not safeguard.passed else outcome.checks[-1].detail,
+                field="decision",
+            )
+        if review is not None and review.reviewed_on > decided_on:
+            raise DomainError(
+                "The decision cannot be dated before the primary-aggressor review of "
+                f"{review.reviewed_on:%d %b %Y} that lifted the block",
+                field="decided_on",
             )
         if not outcome.criteria_met:
             raise DomainError(

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from register import page_helpers, selectors, services
 from register.audit import log_page_reads
@@ -16,15 +16,24 @@ from register.eligibility import evaluate_nominal
 from register.errors import DomainError
 from register.forms import (
     EndRegistrationForm,
+    MisidentificationForm,
     PrimaryAggressorReviewForm,
     RegistrationDecideForm,
     ReviewDecideForm,
     ReviewRequestForm,
     ServeNoticeForm,
 )
-from register.models import Decision, Misidentification, Nominal, Registration
+from register.models import (
+    AggressorFinding,
+    Decision,
+    Misidentification,
+    Nominal,
+    PrimaryAggressorReview,
+    Registration,
+    Role,
+)
 from register.requests import StaffRequest
-from register.views.common import _apply_domain_error
+from register.views.common import _apply_domain_error, form_page
 
 
 def _registration_url(nominal: Nominal) -> str:
@@ -50,28 +59,13 @@ def _outcomes(nominal: Nominal) -> list[dict[str, Any]]:
 # Eligibility ------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def eligibility(request: StaffRequest, nominal_id: str) -> HttpResponse:
-    """Every active criteria set, met or not, with each check; and the safeguard's review."""
+    """Every active criteria set, met or not, with each check; and the safeguard's reviews."""
     nominal = selectors.nominal_for_eligibility(user=request.user, nominal_id=nominal_id)
     actions = page_helpers.nominal_actions(user=request.user, nominal=nominal)
     can_change = "change" in actions and nominal.merged_into_id is None
-    form = PrimaryAggressorReviewForm(request.POST or None)
-    if request.method == "POST":
-        # Recording the review is a change: fetch through the gate for that.
-        target = selectors.nominal_get(user=request.user, nominal_id=nominal_id, action="change")
-        if target.merged_into_id or not target.possible_misidentified_victim:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.nominal_record_primary_aggressor_review(
-                    actor=request.user, nominal=target, **form.cleaned_data
-                )
-            except DomainError as error:
-                _apply_domain_error(form, error)
-            else:
-                messages.success(request, "Primary-aggressor review recorded")
-                return redirect("nominal-eligibility", nominal_id=nominal.pk)
+    reviews = list(nominal.primary_aggressor_reviews.all())  # type: ignore[attr-defined]
     log_page_reads(request, [nominal], "Eligibility viewed")
     return render(
         request,
@@ -80,13 +74,96 @@ def eligibility(request: StaffRequest, nominal_id: str) -> HttpResponse:
             "nominal": nominal,
             "outcomes": _outcomes(nominal),
             "can_change": can_change,
-            "form": form,
+            "can_review": can_change and request.user.has_role(Role.SUPERVISOR),
+            "reviews": reviews,
+            "found_victim": bool(reviews) and reviews[0].outcome == AggressorFinding.VICTIM,
             "misidentification": (
                 Misidentification(nominal.possible_misidentified_victim).label
                 if nominal.possible_misidentified_victim
                 else ""
             ),
         },
+    )
+
+
+# The misidentified-victim safeguard -----------------------------------------------------------
+
+
+def _safeguard_nominal(request: StaffRequest, nominal_id: str) -> Nominal:
+    """The record, for changing: another agency's, a merged one, or a role that cannot change
+    records is 404."""
+    nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id, action="change")
+    if nominal.merged_into_id:
+        raise Http404
+    return nominal
+
+
+def _review_url(nominal: Nominal) -> str:
+    return f"{reverse('nominal-eligibility', args=[nominal.pk])}#primary-aggressor-review"
+
+
+@require_http_methods(["GET", "POST"])
+def misidentification_flag(request: StaffRequest, nominal_id: str) -> HttpResponse:
+    """Flag the person as a possible misidentified victim, with the reason."""
+    nominal = _safeguard_nominal(request, nominal_id)
+    form = MisidentificationForm(
+        request.POST or None,
+        initial={"misidentification": nominal.possible_misidentified_victim},
+    )
+    return form_page(
+        request,
+        form,
+        save=lambda d: services.nominal_flag_misidentified(
+            actor=request.user, nominal=nominal, **d
+        ),
+        done=_review_url,
+        success="Flagged as a possible misidentified victim: registration is blocked until a "
+        "supervisor's primary-aggressor review finds the primary aggressor",
+        template="register/misidentification_flag.html",
+        context={"nominal": nominal},
+        read=[nominal],
+        purpose="Opened the form to flag a possible misidentified victim",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def primary_aggressor_review(request: StaffRequest, nominal_id: str) -> HttpResponse:
+    """A supervisor records what the review found; others see why they cannot."""
+    nominal = _safeguard_nominal(request, nominal_id)
+    form = PrimaryAggressorReviewForm(request.POST or None)
+
+    def done(review: PrimaryAggressorReview) -> str:
+        return _review_url(review.nominal)
+
+    found = {
+        AggressorFinding.PRIMARY_AGGRESSOR: "found the primary aggressor: the flag is lifted "
+        "and the person can be registered if the criteria are met",
+        AggressorFinding.VICTIM: "found the person to be the victim: registration stays "
+        "blocked and the linked victim liaison officers have been told",
+        AggressorFinding.INCONCLUSIVE: "inconclusive: registration stays blocked",
+    }
+    outcome = request.POST.get("outcome", "")
+    return form_page(
+        request,
+        form,
+        save=lambda d: services.primary_aggressor_review_record(
+            actor=request.user, nominal=nominal, **d
+        ),
+        done=done,
+        success=f"Primary-aggressor review recorded: {found.get(outcome, outcome)}",
+        template="register/primary_aggressor_review.html",
+        context={
+            "nominal": nominal,
+            "flagged": bool(nominal.possible_misidentified_victim),
+            "is_supervisor": request.user.has_role(Role.SUPERVISOR),
+            "misidentification": (
+                Misidentification(nominal.possible_misidentified_victim).label
+                if nominal.possible_misidentified_victim
+                else ""
+            ),
+        },
+        read=[nominal],
+        purpose="Opened the primary-aggressor review",
     )
 
 

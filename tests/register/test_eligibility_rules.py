@@ -596,13 +596,32 @@ def test_possible_misidentified_victim_is_blocked_until_a_primary_aggressor_revi
     assert blocked.criteria_met and blocked.blocked and not blocked.can_register
     safeguard = blocked.checks[-1]
     assert safeguard.rule == SAFEGUARD_RULE and not safeguard.passed
-    assert "blocked until a primary-aggressor review is recorded" in safeguard.detail
+    assert "Registration is blocked until a supervisor's primary-aggressor review" in (
+        safeguard.detail
+    )
 
-    released = evaluate(replace(facts, primary_aggressor_review_recorded=True), NPCC, AS_OF)
+    # Recording a review is not enough: only a finding of "primary aggressor" (which clears
+    # the flag) releases it (issue 10, finding 3; tests/register/test_safeguard_rules.py).
+    from register.rules import AggressorReviewFact
+
+    def reviewed(outcome: str) -> AggressorReviewFact:
+        return AggressorReviewFact("r1", outcome, dt.date(2024, 6, 1), "Sam Upton")
+
+    still = evaluate(replace(facts, primary_aggressor_review=reviewed("inconclusive")), NPCC, AS_OF)
+    assert still.blocked and not still.can_register
+    released = evaluate(
+        replace(
+            facts,
+            possible_misidentified_victim=False,
+            primary_aggressor_review=reviewed("primary_aggressor"),
+        ),
+        NPCC,
+        AS_OF,
+    )
 
     assert released.can_register and not released.blocked
     assert released.checks[-1].passed
-    assert "primary-aggressor review is recorded" in released.checks[-1].detail
+    assert "found this person to be the primary aggressor" in released.checks[-1].detail
 
 
 def test_safeguard_is_reported_as_passed_when_not_flagged_for_every_set() -> None:

@@ -161,7 +161,7 @@ def state(nominal: Nominal) -> dict[str, object]:
     counts["nominal"] = (
         nominal.updated_at,
         nominal.merged_into_id,
-        nominal.primary_aggressor_review_on,
+        nominal.possible_misidentified_victim,
         nominal.registration_status,
     )
     counts["registrations"] = list(
@@ -412,8 +412,9 @@ class QueryCountTests(RegisterTestCase):
             reverse("nominal-search") + "?q=John+Smith+01/01/1980": 10,
             # + the nominal, 16 prefetched sections, grants, sharing and history
             reverse("nominal-detail", args=[pk]): 27,
-            # + the nominal, its convictions, risk assessments and incidents, grants, criteria
-            reverse("nominal-eligibility", args=[pk]): 13,
+            # + the nominal, its convictions, risk assessments, incidents and primary-aggressor
+            # reviews, grants, criteria
+            reverse("nominal-eligibility", args=[pk]): 14,
             # + teams for the filter, the count and the page
             reverse("priority-list"): 10,
             reverse("priority-list") + "?page=2": 10,
@@ -1073,10 +1074,10 @@ class ProfileTests(RecordFixture):
         self.assertNotContains(response, "07700 900555")
 
     def test_pending_misidentification_review_is_a_warning(self) -> None:
-        services.nominal_update(
+        services.nominal_flag_misidentified(
             actor=self.officer_a,
             nominal=self.nominal,
-            possible_misidentified_victim="counter_allegation",
+            misidentification="counter_allegation",
             reason="Counter-allegation at arrest",
         )
         response = self.client.get(reverse("nominal-detail", args=[self.nominal.pk]))
@@ -1141,45 +1142,55 @@ class EligibilityAndRegistrationTests(RegisterTestCase):
         self.assertContains(response, "Failed")
 
     def test_safeguard_blocks_until_the_primary_aggressor_review_is_recorded(self) -> None:
-        services.nominal_update(
+        services.nominal_flag_misidentified(
             actor=self.officer_a,
             nominal=self.nominal,
-            possible_misidentified_victim="dual_arrest",
+            misidentification="dual_arrest",
+            raised_on=TODAY,
             reason="Dual arrest",
         )
         url = reverse("nominal-eligibility", args=[self.nominal.pk])
+        review_url = reverse("nominal-aggressor-review", args=[self.nominal.pk])
         page = self.client.get(url)
         statuses = {o["criteria_set"].key: o["status"] for o in page.context["outcomes"]}
         self.assertEqual(statuses["broad-convicted"], "Blocked")
         self.assertEqual(statuses["lords-2024"], "Not met")
-        self.assertContains(page, "Record review")
+        self.assertContains(page, "a supervisor records it")
         refused = self.decide()
-        self.assertContains(refused, "Registration is blocked until a primary-aggressor review")
+        self.assertContains(refused, 'id="id_decision_error"')
+        self.assertIn(
+            "no review is recorded yet", " ".join(refused.context["form"].errors["decision"])
+        )
         self.assertFalse(Registration.objects.exists())
 
-        missing = self.client.post(url, {"reviewed_on": TODAY.isoformat(), "reason": "x"})
-        self.assert_error(missing, "outcome", "Enter the outcome of the primary-aggressor review")
+        # The review is a supervisor's (tests/register/test_safeguard.py has the rest).
+        self.as_user(self.supervisor_a)
+        missing = self.client.post(review_url, {"reviewed_on": TODAY.isoformat(), "rationale": "x"})
+        self.assert_error(missing, "outcome", "Choose what the review found")
         future = self.client.post(
-            url,
+            review_url,
             {
                 "reviewed_on": (TODAY + dt.timedelta(days=3)).isoformat(),
-                "outcome": "He is the primary aggressor",
-                "reason": "MARAC review",
+                "outcome": "primary_aggressor",
+                "rationale": "MARAC review",
             },
         )
-        self.assert_error(future, "reviewed_on", "The review date must be today or in the past")
+        self.assert_error(
+            future, "reviewed_on", "The date of the review must be today or in the past"
+        )
         recorded = self.client.post(
-            url,
+            review_url,
             {
                 "reviewed_on": TODAY.isoformat(),
-                "outcome": "He is the primary aggressor",
-                "reason": "MARAC review",
+                "outcome": "primary_aggressor",
+                "rationale": "MARAC review",
             },
         )
-        self.assertRedirects(recorded, url)
+        self.assertRedirects(recorded, url + "#primary-aggressor-review")
         self.nominal.refresh_from_db()
-        self.assertEqual(self.nominal.primary_aggressor_review_by, self.officer_a)
-        self.assertEqual(self.nominal.history.latest().history_change_reason, "MARAC review")
+        review = self.nominal.primary_aggressor_reviews.get()
+        self.assertEqual(review.reviewed_by, self.supervisor_a)
+        self.assertEqual(review.history.latest().history_change_reason, "MARAC review")
         self.assertEqual(
             {o["criteria_set"].key: o["status"] for o in self.client.get(url).context["outcomes"]}[
                 "broad-convicted"

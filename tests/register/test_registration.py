@@ -109,24 +109,26 @@ class RegistrationTests(RegisterTestCase):
 
     def test_refused_while_the_misidentified_victim_safeguard_is_pending(self) -> None:
         nominal = rf.serial_stalker(self.officer_a)
-        services.nominal_update(
+        services.nominal_flag_misidentified(
             actor=self.officer_a,
             nominal=nominal,
-            possible_misidentified_victim=m.Misidentification.COUNTER_ALLEGATION,
+            misidentification=m.Misidentification.COUNTER_ALLEGATION,
+            raised_on=dt.date(2025, 5, 1),
             reason="Counter-allegation made at the last incident",
         )
-        self.assert_refused(nominal, "blocked until a primary-aggressor review is recorded")
+        self.assert_refused(nominal, "no review is recorded yet")
 
-        services.nominal_record_primary_aggressor_review(
+        services.primary_aggressor_review_record(
             actor=self.supervisor_a,
             nominal=nominal,
             reviewed_on=dt.date(2025, 5, 30),
-            outcome="Primary aggressor: history of coercive control across three relationships",
-            reason="Primary-aggressor review by the DA coordinator",
+            outcome=m.AggressorFinding.PRIMARY_AGGRESSOR,
+            rationale="History of coercive control across three relationships",
         )
         nominal.refresh_from_db()
         self.assertFalse(nominal.misidentification_review_pending)
-        self.assertEqual(nominal.primary_aggressor_review_by, self.supervisor_a)
+        review = nominal.primary_aggressor_reviews.get()
+        self.assertEqual(review.reviewed_by, self.supervisor_a)
         registration = self.decide(nominal)
         self.assertFalse(registration.explanation["blocked"])
         self.assertEqual(self.status(nominal), m.RegistrationStatus.REGISTERED)
@@ -134,34 +136,38 @@ class RegistrationTests(RegisterTestCase):
     def test_the_primary_aggressor_review_needs_a_flag_an_outcome_and_a_past_date(self) -> None:
         unflagged = rf.serial_stalker(self.officer_a, "Unflagged")
         with self.assertRaisesMessage(DomainError, "not flagged as a possible misidentified"):
-            services.nominal_record_primary_aggressor_review(
+            services.primary_aggressor_review_record(
                 actor=self.supervisor_a,
                 nominal=unflagged,
                 reviewed_on=dt.date(2025, 5, 30),
-                outcome="Primary aggressor",
-                reason="Review",
+                outcome=m.AggressorFinding.PRIMARY_AGGRESSOR,
+                rationale="Review",
             )
-        flagged = rf.person(
-            self.officer_a,
-            "Flagged",
-            "Person",
-            possible_misidentified_victim=m.Misidentification.DUAL_ARREST,
+        flagged = rf.person(self.officer_a, "Flagged", "Person")
+        services.nominal_flag_misidentified(
+            actor=self.officer_a,
+            nominal=flagged,
+            misidentification=m.Misidentification.DUAL_ARREST,
+            raised_on=dt.date(2025, 5, 1),
+            reason="Both arrested",
         )
-        for reviewed_on, outcome, field in (
-            (dt.date(2025, 5, 30), "  ", "outcome"),
-            (dt.date(2999, 1, 1), "Primary aggressor", "reviewed_on"),
+        for reviewed_on, outcome, rationale, field in (
+            (dt.date(2025, 5, 30), "", "Seen both", "outcome"),
+            (dt.date(2025, 5, 30), m.AggressorFinding.PRIMARY_AGGRESSOR, "  ", "rationale"),
+            (dt.date(2999, 1, 1), m.AggressorFinding.PRIMARY_AGGRESSOR, "Seen", "reviewed_on"),
         ):
             with self.subTest(field), self.assertRaises(DomainError) as caught:
-                services.nominal_record_primary_aggressor_review(
+                services.primary_aggressor_review_record(
                     actor=self.supervisor_a,
                     nominal=flagged,
                     reviewed_on=reviewed_on,
                     outcome=outcome,
-                    reason="Review",
+                    rationale=rationale,
                 )
             self.assertEqual(caught.exception.field, field)
         flagged.refresh_from_db()
         self.assertTrue(flagged.misidentification_review_pending)
+        self.assertFalse(flagged.primary_aggressor_reviews.exists())
 
     def test_a_review_date_after_the_start_is_required(self) -> None:
         nominal = rf.serial_stalker(self.officer_a)
