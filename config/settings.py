@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from config import embedded
 
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a database or broker outage anywhere below answers 503 (core.middleware).
+    "core.middleware.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,7 +94,37 @@ if os.environ.get("DATABASE_URL"):
 else:
     DATABASES = {"default": embedded.database_settings()}  # type: ignore[dict-item]
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if TESTING:
+# Fail fast: a database that is down or frozen must cost a request seconds, not the 30-45 s
+# until gunicorn kills the worker. Policy values, not law; each can be set from the environment.
+# - connect_timeout: how long opening a connection may take (libpq, whole seconds).
+# - statement_timeout: the longest one statement may run for a page or an API call.
+# - batch: the longest for named batch jobs, i.e. every Celery task (config.celery.BatchTask)
+#   and every management command but runserver (migrate, load_demo_data, generate_register),
+#   which work through whole tables. core.db.statement_timeout sets it for a block.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "15"))
+DATABASE_BATCH_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_BATCH_STATEMENT_TIMEOUT", "300"))
+_management_command = (
+    sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else None
+)
+_statement_timeout = (
+    DATABASE_BATCH_STATEMENT_TIMEOUT
+    if _management_command not in (None, "runserver")
+    else DATABASE_STATEMENT_TIMEOUT
+)
+DATABASES["default"].setdefault("OPTIONS", {})
+DATABASES["default"]["OPTIONS"].update(  # type: ignore[union-attr]
+    {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        "options": f"-c statement_timeout={int(_statement_timeout * 1000)}",
+    }
+)
+# A kept connection is checked before each request reuses it, so the first request after
+# the database comes back gets a new connection instead of an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if "DATABASE_CONN_MAX_AGE" in os.environ:
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["DATABASE_CONN_MAX_AGE"])
+elif TESTING:
     # Worker threads in the Celery tests must not keep connections that would
     # stop the test database from being dropped.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -200,13 +233,54 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: Redis when configured, the filesystem transport otherwise.
+#
+# At least once: a task's message is acknowledged only when the task has finished
+# (acks_late), and put back if the pool process running it dies (reject_on_worker_lost),
+# so a killed worker's work is redone; every task is therefore idempotent (see each
+# task's docstring). A task may run for at most CELERY_TASK_TIME_LIMIT seconds; a
+# message Redis has handed out and not seen acknowledged for CELERY_VISIBILITY_TIMEOUT
+# seconds (the whole worker died) is handed out again, so that must be longer.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "540"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "600"))
+CELERY_VISIBILITY_TIMEOUT = int(
+    os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(CELERY_TASK_TIME_LIMIT + 300))
+)
+if not (
+    DATABASE_BATCH_STATEMENT_TIMEOUT
+    < CELERY_TASK_SOFT_TIME_LIMIT
+    < CELERY_TASK_TIME_LIMIT
+    < CELERY_VISIBILITY_TIMEOUT
+):
+    raise ImproperlyConfigured(
+        "Need DATABASE_BATCH_STATEMENT_TIMEOUT < CELERY_TASK_SOFT_TIME_LIMIT < "
+        "CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT, or a running task is redelivered."
+    )
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # A request that queues work after its commit must not hang on a dead broker.
+        "socket_connect_timeout": 3,
+        "socket_keepalive": True,
+    }
 else:
+    # The filesystem transport has no visibility timeout: a message is a file, taken when
+    # delivered and put back on reject or a clean shutdown. Only a kill -9 of the whole
+    # embedded worker loses the messages it held; scans run again on start and e-mails
+    # wait in the outbox, so no work is lost with them.
     CELERY_BROKER_URL = embedded.broker_url()
     CELERY_BROKER_TRANSPORT_OPTIONS = embedded.broker_transport_options()
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Publishing retries briefly and then gives up: the outbox sweep sends what a failed
+# publish would have, so a caller never waits long on a broker outage.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Tests use their own queue so a developer's running worker never takes their tasks, and
 # each test run its own (the worker it starts inherits the name) so two runs on one machine
@@ -216,9 +290,33 @@ if TESTING and not os.environ.get("REGISTER_CELERY_QUEUE"):
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("REGISTER_CELERY_QUEUE") or "celery"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task whose broker connection is lost cannot acknowledge its message, which will be
+# delivered again; stopping it avoids two copies running at once.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
+# The outbox (core.outbox): work that must follow a commit, sent by a sweep every
+# OUTBOX_SWEEP_SECONDS and whenever a commit writes to it; a failed send is retried after
+# OUTBOX_RETRY_BASE_SECONDS, doubling each time up to OUTBOX_RETRY_MAX_SECONDS, and set
+# aside as dead after OUTBOX_MAX_ATTEMPTS. Policy values.
+OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
+OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", str(6 * 60 * 60)))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
+OUTBOX_BATCH = int(os.environ.get("OUTBOX_BATCH", "500"))
+# What sends each topic: a function (message, connection) -> None that raises on failure.
+OUTBOX_HANDLERS = {
+    "notifications.overdue_email": "notifications.digest.send_outbox_email",
+    "notifications.daily_digest": "notifications.digest.send_outbox_email",
+}
 CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {
+        "task": "core.tasks.sweep_outbox",
+        "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
+    },
     "scheduler-heartbeat": {
         "task": "notifications.tasks.scheduler_heartbeat",
         "schedule": timedelta(minutes=1),
@@ -254,10 +352,22 @@ ESCALATE_AFTER_DAYS = int(os.environ.get("ESCALATE_AFTER_DAYS", "3"))
 # Links in e-mails.
 SERVICE_URL = os.environ.get("SERVICE_URL", "http://localhost:8000")
 
+# Health (core.health) and outages (core.middleware). Policy values.
+# /health/ready fails a part that does not answer within HEALTH_CHECK_TIMEOUT seconds, and
+# the scheduler when its heartbeat (every minute) is older than HEALTH_SCHEDULER_MAX_AGE.
+HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2"))
+HEALTH_SCHEDULER_MAX_AGE = timedelta(
+    seconds=int(os.environ.get("HEALTH_SCHEDULER_MAX_AGE", str(3 * 60)))
+)
+# A 503 asks clients to come back after this many seconds.
+SERVICE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("SERVICE_UNAVAILABLE_RETRY_AFTER", "30"))
+
 # Staff accounts unused this long are disabled by the scheduler.
 DORMANT_ACCOUNT_DAYS = int(os.environ.get("DORMANT_ACCOUNT_DAYS", "90"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register-noreply@localhost")
 
 SERVICE_NAME = "DA and Stalking Perpetrator Register"

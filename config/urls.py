@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config import health
 from mappa.api_urls import urlpatterns as mappa_api
 from notifications.api_urls import urlpatterns as notifications_api
 from register import views as register_views
@@ -22,7 +23,9 @@ urlpatterns = [
     path("", register_views.home, name="home"),
     path("sign-in/", register_views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("health/", register_views.health, name="health"),
+    path("health/", health.ready, name="health"),
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
     path("accessibility/", register_views.accessibility, name="accessibility"),
     # Before register.urls: its nominals/<id>/<kind>/new/ would catch notifications' .../new/.
     path("", include("notifications.urls")),
@@ -32,3 +35,7 @@ urlpatterns = [
     path("reference/", include("register.reference_urls")),
     path("api/v1/", include(api_v1)),
 ]
+
+# Outages answer 503 and the API answers JSON even for errors raised outside views.
+handler404 = "core.middleware.page_not_found"
+handler500 = "core.middleware.server_error"

@@ -90,7 +90,7 @@ def scan_overdue(*, now: dt.datetime | None = None) -> ScanResult:
         )
         rows = cursor.fetchall()
     tasks = _raise_tasks(rows, TaskKind.OVERDUE, now, "Overdue")
-    _queue_follow_up(tasks)
+    _queue_follow_up(tasks, now)
     return ScanResult("overdue", len(rows), tasks)
 
 
@@ -173,9 +173,10 @@ def scan_escalations(
     return ScanResult("escalations", len(rows), _insert_new(escalations))
 
 
-def _queue_follow_up(count: int) -> None:
-    """E-mail follow-up goes out after commit, so a rolled-back scan sends nothing."""
+def _queue_follow_up(count: int, now: dt.datetime) -> None:
+    """E-mails go into the outbox in the scan's transaction: none if it rolls back, and
+    none lost if the broker is down when it commits (core.outbox)."""
     if count:
-        from notifications.tasks import send_overdue_emails
+        from notifications.digest import queue_overdue_notices
 
-        transaction.on_commit(send_overdue_emails.delay)
+        queue_overdue_notices(now=now)

@@ -1,4 +1,9 @@
-"""Celery tasks: thin wrappers over the scans and services, each safe to run twice or at once."""
+"""Celery tasks: thin wrappers over the scans and services, each safe to run twice or at once.
+
+Every task here may be delivered more than once (acks_late, reject_on_worker_lost): the
+scans change each row once, the heartbeat only adds a row, and e-mails go through the
+outbox, keyed so the same e-mail is never queued twice.
+"""
 
 from __future__ import annotations
 
@@ -37,7 +42,10 @@ def scan_escalations() -> dict[str, int]:
 
 @shared_task
 def send_overdue_emails() -> int:
-    """Tell each officer with newly overdue tasks by e-mail (queued after the scan commits)."""
+    """Send the overdue e-mails waiting in the outbox (the scan writes them as it commits).
+
+    Kept for messages queued before the outbox; the outbox sweep (core.tasks) does the same.
+    """
     from notifications.digest import send_overdue_notices
 
     return send_overdue_notices()
@@ -45,6 +53,7 @@ def send_overdue_emails() -> int:
 
 @shared_task
 def send_daily_digests() -> int:
-    from notifications.digest import send_daily_digests as send
+    """Queue today's digests in the outbox: one per officer per day however often it runs."""
+    from notifications.digest import send_daily_digests as queue
 
-    return send()
+    return queue()
