@@ -186,13 +186,19 @@ def registration_start_requirements(
     starts_on = registration.starts_on or timezone.localdate()
     if conviction is not None:
         age = nominal.age_on(conviction.conviction_date)
+        # Whole months until the period table reads terms in days (issue 10).
+        months = (
+            round(conviction.sentence_days * 48 / 1461)
+            if conviction.sentence_days is not None
+            else None
+        )
         try:
             period = rules.notification_period(
                 disposal=conviction.disposal,
                 sentence_type=conviction.sentence_type,
-                sentence_months=conviction.sentence_months,
+                sentence_months=months,
                 under_18_at_conviction=age is not None and age < 18,
-                discharge_months=conviction.sentence_months,
+                discharge_months=months,
             )
         except ValueError as exc:
             raise DomainError(f"The notification period cannot be worked out: {exc}") from exc

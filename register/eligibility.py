@@ -31,6 +31,13 @@ def specified_kind(conviction: Conviction) -> str | None:
 
 def person_facts(nominal: Nominal, as_of: dt.date) -> rules.PersonFacts:
     """Expects convictions (with offence), risk assessments and incidents prefetched."""
+    rows = list(nominal.convictions.all())
+    terms = rules.aggregate_terms(
+        {
+            str(c.pk): (c.sentence_days, str(c.consecutive_to_id) if c.consecutive_to_id else None)
+            for c in rows
+        }
+    )
     convictions = tuple(
         rules.ConvictionFact(
             record_id=str(c.pk),
@@ -39,13 +46,14 @@ def person_facts(nominal: Nominal, as_of: dt.date) -> rules.PersonFacts:
             specified_kind=specified_kind(c),
             disposal=c.disposal,
             custodial=c.custodial,
-            sentence_months=c.sentence_months,
+            sentence_days=terms[str(c.pk)],
+            sentence_text=c.term_text,
             offence_date=c.offence_date,
             conviction_date=c.conviction_date,
             age_at_offence=nominal.age_on(c.offence_date) if c.offence_date else None,
             spent=bool(c.spent_on and c.spent_on <= as_of),
         )
-        for c in nominal.convictions.all()
+        for c in rows
     )
     risks = tuple(
         rules.RiskFact(record_id=str(r.pk), tool=r.tool, assessed_on=r.assessed_on, level=r.level)

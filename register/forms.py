@@ -616,7 +616,12 @@ LABELS = {
     "conviction_date": "Date of conviction, caution or finding",
     "disposal": "Disposal",
     "sentence_type": "Sentence",
-    "sentence_months": "Sentence length in months",
+    "sentence_date": "Date of sentence",
+    "sentence_amount": "Sentence length",
+    "sentence_unit": "Unit of the sentence length",
+    "consecutive_to": "Runs consecutively to",
+    "associated_form": "Convicted of",
+    "victim_age": "Victim's age at the offence",
     "licence_start": "Licence start date",
     "licence_end": "Licence end date",
     "is_domestic_abuse": "Domestic abuse (DA flag)",
@@ -658,6 +663,8 @@ BLANK_LABELS = {
     "responsible_officer": "Nobody yet",
     "assessor": "Not a user of the register",
     "conviction": "None",
+    "consecutive_to": "Not consecutive to another sentence",
+    "sentence_unit": "No length recorded",
 }
 
 
@@ -668,7 +675,6 @@ HINTS = {
     "registration": "Like AB51 ABC",
     "last_four": "Only the last 4 digits are kept, like 4821",
     "value": "Like 07700 900 982 or name@example.com",
-    "sentence_months": "Leave blank if the sentence was not custodial or suspended",
 }
 
 # Identifiers people type with spaces, and the longest way they write them.
@@ -791,8 +797,11 @@ class DetailFormBase(ModelDataForm):
         super().__init__(*args, **kwargs)
         if "offence" in self.fields and offences is not None:
             self.fields["offence"].queryset = offences  # type: ignore[attr-defined]
-        if "conviction" in self.fields:
-            self.fields["conviction"].queryset = convictions  # type: ignore[attr-defined]
+        for name in ("conviction", "consecutive_to"):
+            if name in self.fields:
+                self.fields[name].queryset = convictions  # type: ignore[attr-defined]
+        if "compliance_officer" in self.fields:  # an order's positive requirement
+            self.fields["compliance_officer"].queryset = assessors  # type: ignore[attr-defined]
         if "assessor" in self.fields:
             self.fields["assessor"].queryset = assessors  # type: ignore[attr-defined]
             self.fields["assessor"].label_from_instance = (  # type: ignore[attr-defined]

@@ -70,6 +70,104 @@ _RELATIONSHIP_LABELS = {
 }
 
 
+# --- Sentence terms ---------------------------------------------------------------------------
+#
+# A term is kept as entered (an amount and a unit) and compared in days, by one rule: a day is 1,
+# a week 7, a year 365.25 days (the average calendar year) and a month a twelfth of that (30.4375
+# days), rounded half up to a whole day. So 6 months is 183 days, 26 weeks (182 days) is not more
+# than 6 months and 28 weeks (196 days) is; 12 months is 365 days and 52 weeks (364) is short of
+# it; N years is always the same number of days as 12N months. Thresholds in the statutes are
+# stated in months ("30 months or more", "more than 6 months", "12 months or more"), so they are
+# compared through the same rule (SOA 2003 s.82(1); Criminal Justice Act 2003 s.325 and the MAPPA
+# Guidance for Category 2; DOMAIN.md "Notification requirements").
+
+TERM_DAYS = "days"
+TERM_WEEKS = "weeks"
+TERM_MONTHS = "months"
+TERM_YEARS = "years"
+# Days per unit as a fraction (numerator, denominator), so the rounding is exact.
+_TERM_FACTORS: dict[str, tuple[int, int]] = {
+    TERM_DAYS: (1, 1),
+    TERM_WEEKS: (7, 1),
+    TERM_MONTHS: (1461, 48),  # 365.25 / 12
+    TERM_YEARS: (1461, 4),  # 365.25
+}
+_TERM_SINGULAR = {TERM_DAYS: "day", TERM_WEEKS: "week", TERM_MONTHS: "month", TERM_YEARS: "year"}
+
+
+def term_days(amount: int | None, unit: str | None) -> int | None:
+    """A term entered as `amount` `unit` in whole days (see the rule above); None if not given."""
+    if amount is None or not unit:
+        return None
+    if unit not in _TERM_FACTORS:
+        raise ValueError(f"unknown unit of a term: {unit!r}")
+    if amount < 0:
+        raise ValueError("a term cannot be negative")
+    numerator, denominator = _TERM_FACTORS[unit]
+    return (amount * numerator * 2 + denominator) // (denominator * 2)  # round half up
+
+
+def term_at_least(days: int | None, months: int = 12) -> bool:
+    """A term of `days` is `months` months or more ("12 months or more"); unknown is not."""
+    threshold = term_days(months, TERM_MONTHS)
+    return days is not None and threshold is not None and days >= threshold
+
+
+def term_more_than(days: int | None, months: int) -> bool:
+    """A term of `days` is more than `months` months ("more than 6 months"); unknown is not."""
+    threshold = term_days(months, TERM_MONTHS)
+    return days is not None and threshold is not None and days > threshold
+
+
+def describe_term(amount: int | None, unit: str | None, days: int | None = None) -> str:
+    """'28 weeks'; with `days` differing from the entered term, '28 weeks (196 days)'."""
+    if amount is None or not unit:
+        return f"{_plural(days, 'day')}" if days is not None else "length not recorded"
+    text = _plural(amount, _TERM_SINGULAR.get(unit, unit))
+    if days is not None and unit != TERM_DAYS:
+        text += f" ({_plural(days, 'day')})"
+    return text
+
+
+def custody_phrase(sentence_text: str) -> str:
+    """'12 months' custody', "1 month's custody"; unknown length when no term is recorded."""
+    if not sentence_text:
+        return "custody of unknown length"
+    return f"{sentence_text}{chr(39) if sentence_text.endswith('s') else chr(39) + 's'} custody"
+
+
+def aggregate_terms(terms: dict[str, tuple[int | None, str | None]]) -> dict[str, int | None]:
+    """Each term with the terms it runs consecutively to added (SOA 2003 s.82(3)-(4)).
+
+    `terms` maps a record id to (its own term in days, the id it runs consecutively to, or None).
+    Consecutive terms are treated as one term of their aggregate, so every conviction in a chain
+    gets the chain's total. A chain that loops, or points at a record not given, stops there.
+    """
+    parent = {key: link for key, (_, link) in terms.items() if link in terms and link != key}
+    children: dict[str, list[str]] = {}
+    for key, link in parent.items():
+        children.setdefault(link, []).append(key)
+
+    def root(key: str) -> str:
+        seen = {key}
+        while key in parent and parent[key] not in seen:
+            key = parent[key]
+            seen.add(key)
+        return key
+
+    groups: dict[str, list[str]] = {}
+    for key in terms:
+        groups.setdefault(root(key), []).append(key)
+    totals: dict[str, int | None] = {}
+    for members in groups.values():
+        own = [terms[m][0] for m in members]
+        total = sum(d for d in own if d is not None) if any(d is not None for d in own) else None
+        for m in members:
+            # A chain of one is just its own term.
+            totals[m] = terms[m][0] if len(members) == 1 else total
+    return totals
+
+
 # --- Facts and settings ---------------------------------------------------------------------
 
 
@@ -81,11 +179,12 @@ class ConvictionFact:
     specified_kind: str | None
     disposal: str
     custodial: bool
-    sentence_months: int | None
+    sentence_days: int | None  # consecutive terms already added (aggregate_terms)
     offence_date: dt.date | None
     conviction_date: dt.date
     age_at_offence: int | None
     spent: bool
+    sentence_text: str = ""  # the term as entered, e.g. "28 weeks"
 
 
 @dataclass(frozen=True)
@@ -217,7 +316,7 @@ def _by_date(convictions: Iterable[ConvictionFact]) -> list[ConvictionFact]:
 
 def _sentence(c: ConvictionFact) -> str:
     if c.custodial:
-        length = f" of {_plural(c.sentence_months, 'month')}" if c.sentence_months else ""
+        length = f" of {c.sentence_text}" if c.sentence_text else ""
         return f"immediate custody{length}"
     return "no immediate custody"
 

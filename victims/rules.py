@@ -27,6 +27,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from notifications.rules import BANK_HOLIDAYS_ENGLAND_WALES, add_working_days
+from register.rules import custody_phrase, term_at_least
 
 STATUTORY_VCS = "statutory_vcs"
 VICTIM_NOTIFICATION_SCHEME = "vns"
@@ -47,9 +48,10 @@ class ConvictionFacts:
     specified_violent_or_sexual: bool
     stalking_or_harassment: bool
     sentence_type: str
-    sentence_months: int | None
+    sentence_days: int | None  # the term in days (register.rules.term_days)
     sentenced_on: dt.date | None = None
     reference: str = ""
+    sentence_text: str = ""  # as entered, e.g. "18 months"
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,7 @@ def is_stalking_or_harassment(
 def _custody_phrase(facts: ConvictionFacts) -> str:
     if facts.sentence_type in INDETERMINATE:
         return "an indeterminate custodial sentence"
-    months = facts.sentence_months
-    return f"{months} months' custody" if months is not None else "custody of unknown length"
+    return custody_phrase(facts.sentence_text)
 
 
 def scheme_for(facts: ConvictionFacts | None) -> SchemeDecision:
@@ -91,7 +92,7 @@ def scheme_for(facts: ConvictionFacts | None) -> SchemeDecision:
     offence = facts.offence_title
     custodial = facts.sentence_type in CUSTODIAL
     long_enough = facts.sentence_type in INDETERMINATE or (
-        facts.sentence_months is not None and facts.sentence_months >= CUSTODY_MONTHS_THRESHOLD
+        term_at_least(facts.sentence_days, CUSTODY_MONTHS_THRESHOLD)
     )
     if facts.specified_violent_or_sexual and custodial and long_enough:
         return SchemeDecision(

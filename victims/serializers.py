@@ -67,7 +67,10 @@ class LinkOutput(serializers.ModelSerializer[VictimLink]):
                 "offence_title": c.offence.title,
                 "conviction_date": c.conviction_date.isoformat(),
                 "sentence_type": c.sentence_type,
-                "sentence_months": c.sentence_months,
+                "sentence_date": c.sentence_date.isoformat() if c.sentence_date else None,
+                "sentence_amount": c.sentence_amount,
+                "sentence_unit": c.sentence_unit,
+                "sentence_days": c.sentence_days,
             }
             for c in obj.convictions.all()
         ]

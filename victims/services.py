@@ -353,8 +353,9 @@ def conviction_facts(conviction: Conviction) -> rules.ConvictionFacts:
             code=offence.code,
         ),
         sentence_type=conviction.sentence_type,
-        sentence_months=conviction.sentence_months,
-        sentenced_on=conviction.conviction_date,
+        sentence_days=conviction.sentence_days,
+        sentence_text=conviction.term_text,
+        sentenced_on=conviction.sentence_date or conviction.conviction_date,
         reference=str(conviction.pk),
     )
 

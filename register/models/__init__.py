@@ -27,6 +27,8 @@ from register.models.nominal import (
 )
 from register.models.offending import (
     CUSTODIAL_SENTENCES,
+    IMPRISONMENT_SENTENCES,
+    AssociatedForm,
     BreachOutcome,
     CivilOrder,
     ConditionKind,
@@ -40,6 +42,7 @@ from register.models.offending import (
     OrderKind,
     ReportedIncident,
     SentenceType,
+    TermUnit,
 )
 from register.models.registration import (
     CriteriaSet,
@@ -57,6 +60,7 @@ from register.models.staff import Agency, AgencyKind, ApiClient, Role, StaffUser
 
 __all__ = [
     "CUSTODIAL_SENTENCES",
+    "IMPRISONMENT_SENTENCES",
     "AccessChannel",
     "AccessLog",
     "Address",
@@ -111,6 +115,7 @@ __all__ = [
     "Sex",
     "StaffUser",
     "Team",
+    "TermUnit",
     "Typology",
     "Vehicle",
     "Vulnerability",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from register.models.nominal import Nominal, NominalDetail
+from register.rules import describe_term, term_days
 
 
 class Offence(models.Model):
@@ -72,6 +74,31 @@ CUSTODIAL_SENTENCES = frozenset(
 )
 
 
+# A suspended sentence is a sentence of imprisonment for every enactment (Sentencing Act 2020
+# s.286; DOMAIN.md "Notification requirements"), so it counts wherever a term of imprisonment
+# does; CUSTODIAL_SENTENCES above stays "immediate custody" (a licence follows release).
+IMPRISONMENT_SENTENCES = CUSTODIAL_SENTENCES | {SentenceType.SUSPENDED}
+
+
+class TermUnit(models.TextChoices):
+    """The unit a sentence term was given in; kept as entered (register.rules.term_days)."""
+
+    DAYS = "days", "Days"
+    WEEKS = "weeks", "Weeks"
+    MONTHS = "months", "Months"
+    YEARS = "years", "Years"
+
+
+class AssociatedForm(models.TextChoices):
+    """Convicted of the offence itself or of an associated (inchoate or secondary) form of it."""
+
+    SUBSTANTIVE = "", "The offence itself"
+    ATTEMPT = "attempt", "Attempt"
+    CONSPIRACY = "conspiracy", "Conspiracy"
+    AIDING_ABETTING = "aiding_abetting", "Aiding, abetting, counselling or procuring"
+    ENCOURAGING = "encouraging", "Encouraging or assisting"
+
+
 class DaFlagSource(models.TextChoices):
     PROSECUTOR = "prosecutor", "Prosecutor's DA flag"
     POLICE = "police", "Police DA flag"
@@ -96,7 +123,48 @@ class Conviction(NominalDetail):
         max_length=24, choices=Disposal.choices, default=Disposal.CONVICTION
     )
     sentence_type = models.CharField(max_length=32, choices=SentenceType.choices)
-    sentence_months = models.PositiveIntegerField(null=True, blank=True)
+    sentence_date = models.DateField(
+        null=True, blank=True, help_text="Date of sentence (blank on older records)"
+    )
+    sentence_amount = models.PositiveIntegerField(
+        "Sentence length",
+        null=True,
+        blank=True,
+        help_text=(
+            "As the court gave it, in days, weeks, months or years; for a conditional discharge, "
+            "its length. Blank for a fine, a caution or an absolute discharge"
+        ),
+    )
+    sentence_unit = models.CharField(
+        "Unit of the sentence length", max_length=8, choices=TermUnit.choices, blank=True
+    )
+    sentence_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The length in days, derived by register.rules.term_days",
+    )
+    consecutive_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consecutive_terms",
+        help_text="Another of this person's convictions this term runs after (terms then add)",
+    )
+    associated_form = models.CharField(
+        "Offence form",
+        max_length=16,
+        choices=AssociatedForm.choices,
+        blank=True,
+        default=AssociatedForm.SUBSTANTIVE,
+    )
+    victim_age = models.PositiveSmallIntegerField(
+        "Victim's age at the offence",
+        null=True,
+        blank=True,
+        help_text="Leave blank if unknown. Domestic Abuse Act 2021 s.1 needs both people 16 or over",
+    )
     licence_start = models.DateField(null=True, blank=True)
     licence_end = models.DateField(null=True, blank=True)
     is_domestic_abuse = models.BooleanField("Domestic abuse", default=False)
@@ -124,14 +192,48 @@ class Conviction(NominalDetail):
                 | models.Q(licence_end__gte=models.F("licence_start")),
                 name="conviction_licence_dates_in_order",
             ),
+            models.CheckConstraint(
+                condition=models.Q(sentence_amount__isnull=True, sentence_unit="")
+                | (models.Q(sentence_amount__isnull=False) & ~models.Q(sentence_unit="")),
+                name="conviction_term_has_unit",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.offence.title}, {self.get_disposal_display().lower()} {self.conviction_date:%d %b %Y}"
 
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.sentence_amount is not None and not self.sentence_unit:
+            errors["sentence_unit"] = "Select the unit of the sentence length"
+        if self.sentence_unit and self.sentence_amount is None:
+            errors["sentence_amount"] = "Enter the sentence length, or clear its unit"
+        if self.consecutive_to_id is not None and self.consecutive_to_id == self.pk:
+            errors["consecutive_to"] = "A sentence cannot run consecutively to itself"
+        if errors:
+            raise ValidationError(errors)
+        self.sentence_days = term_days(self.sentence_amount, self.sentence_unit)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Derived here too, so every path (services, demo, fixtures) keeps it in step.
+        self.sentence_days = term_days(self.sentence_amount, self.sentence_unit or None)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def custodial(self) -> bool:
         return self.sentence_type in CUSTODIAL_SENTENCES
+
+    @property
+    def imprisonment(self) -> bool:
+        """A sentence of imprisonment, suspended or not (Sentencing Act 2020 s.286)."""
+        return self.sentence_type in IMPRISONMENT_SENTENCES
+
+    @property
+    def term_text(self) -> str:
+        """'28 weeks', as entered; empty when no length is recorded."""
+        if self.sentence_amount is None:
+            return ""
+        return describe_term(self.sentence_amount, self.sentence_unit)
 
     @property
     def age_at_offence(self) -> int | None:

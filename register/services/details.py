@@ -148,10 +148,15 @@ DETAIL_KINDS: dict[str, DetailKind] = {
                 "conviction_date",
                 "court",
                 "disposal",
+                "associated_form",
                 "sentence_type",
-                "sentence_months",
+                "sentence_date",
+                "sentence_amount",
+                "sentence_unit",
+                "consecutive_to",
                 "licence_start",
                 "licence_end",
+                "victim_age",
                 "is_domestic_abuse",
                 "da_flag_source",
                 "spent_on",
@@ -239,7 +244,7 @@ def _check_parent_belongs(kind: DetailKind, detail: models.Model, nominal: m.Nom
             raise DomainError(
                 f"Choose one of this person's {kind.parent_field}s", field=kind.parent_field
             )
-    for name in ("conviction",):
+    for name in ("conviction", "consecutive_to"):
         linked = getattr(detail, name, None) if name in kind.fields else None
         if linked is not None and linked.nominal_id != nominal.pk:
             raise DomainError("Choose one of this person's convictions", field=name)

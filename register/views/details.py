@@ -84,9 +84,11 @@ def _form_kwargs(
         kwargs["offences"] = page_helpers.offence_choices(
             current_id=getattr(detail, "offence_id", None)
         )
-    if "conviction" in spec.fields:
-        kwargs["convictions"] = page_helpers.nominal_convictions(nominal=nominal)
-    if "assessor" in spec.fields:
+    if "conviction" in spec.fields or "consecutive_to" in spec.fields:
+        convictions = page_helpers.nominal_convictions(nominal=nominal)
+        # A sentence cannot run consecutively to itself.
+        kwargs["convictions"] = convictions.exclude(pk=detail.pk) if detail else convictions
+    if "assessor" in spec.fields or "compliance_officer" in spec.fields:
         kwargs["assessors"] = page_helpers.assessor_choices(user=request.user)
     if spec.parent_field != "nominal" and detail is None:
         kwargs["orders"] = page_helpers.nominal_orders(nominal=nominal)

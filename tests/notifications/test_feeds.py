@@ -77,7 +77,8 @@ class FeedTests(RegisterTestCase):
             offence=Offence.objects.get(code="PHA1997-s4A"),
             conviction_date=today - dt.timedelta(days=400),
             sentence_type="immediate_custody",
-            sentence_months=12,
+            sentence_amount=12,
+            sentence_unit="months",
             licence_start=today - dt.timedelta(days=100),
             licence_end=today + dt.timedelta(days=80),
         )
@@ -95,7 +96,8 @@ class FeedTests(RegisterTestCase):
                 offence_date=today - dt.timedelta(days=365 * years),
                 conviction_date=today - dt.timedelta(days=365 * years - 30),
                 sentence_type="immediate_custody",
-                sentence_months=18,
+                sentence_amount=18,
+                sentence_unit="months",
                 is_domestic_abuse=True,
                 da_flag_source="prosecutor",
             )

@@ -24,6 +24,7 @@ from register.rules import (
     evaluate_all,
     format_date,
     priority_score,
+    term_days,
     years_before,
 )
 
@@ -75,7 +76,8 @@ def conviction(
         specified_kind=kind,
         disposal=disposal,
         custodial=custodial,
-        sentence_months=months,
+        sentence_days=term_days(months, "months"),
+        sentence_text=f"{months} months" if months is not None else "",
         offence_date=convicted_on - dt.timedelta(days=90),
         conviction_date=convicted_on,
         age_at_offence=age,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.test import SimpleTestCase
 
+from register.rules import term_days
 from victims import rules
 from victims.rules import ConvictionFacts
 
@@ -25,7 +26,8 @@ def facts(
         specified_violent_or_sexual=specified,
         stalking_or_harassment=stalking,
         sentence_type=sentence,
-        sentence_months=months,
+        sentence_days=term_days(months, "months"),
+        sentence_text=f"{months} months" if months is not None else "",
         sentenced_on=on,
         reference=title,
     )
