@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import IntegrityError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -46,6 +47,7 @@ from register.api_conventions import (
     RoleGate,
     check_if_match,
     etag_for,
+    if_match_write,
     with_etag,
 )
 from register.audit import log_api_reads
@@ -149,7 +151,7 @@ class NotificationListApi(_NominalList):
     @extend_schema(
         tags=TAGS,
         request=NotificationInput,
-        responses={201: NotificationOutput},
+        responses={201: NotificationOutput, 409: OpenApiTypes.OBJECT},
         summary="Record a notification the person made to another force",
         description="Recorded with channel `partner_force`. What was due is met and the next "
         "annual notification scheduled. Foreign travel needs `departs_at`, and `late_reason` "
@@ -159,12 +161,20 @@ class NotificationListApi(_NominalList):
         nominal = self.nominal("change")
         data = NotificationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        notification = services.notification_record(
-            actor=request.user,
-            nominal=nominal,
-            channel=NotificationChannel.PARTNER_FORCE,
-            **data.service_data(),
-        )
+        try:
+            notification = services.notification_record(
+                actor=request.user,
+                nominal=nominal,
+                channel=NotificationChannel.PARTNER_FORCE,
+                **data.service_data(),
+            )
+        except IntegrityError:
+            # The service locks the person first, so this is a race it did not foresee: the
+            # client may retry; nothing was recorded (the transaction rolled back).
+            return Response(
+                {"detail": "Another change to this person's record was being saved; try again"},
+                status=status.HTTP_409_CONFLICT,
+            )
         notification = selectors.notifications_of(nominal).get(pk=notification.pk)
         return Response(NotificationOutput(notification).data, status=status.HTTP_201_CREATED)
 
@@ -305,9 +315,10 @@ class BreachItemApi(APIView):
         '`{"action": "close", "outcome": "charge", "outcome_on": "2026-03-02", "reason": "..."}` '
         "closes it (a `conviction` outcome names one of the person's convictions).",
     )
+    @if_match_write
     def patch(self, request: StaffApiRequest, breach_id: str) -> Response:
         breach = selectors.breach_get(user=request.user, breach_id=breach_id, action="change")
-        check_if_match(request, breach_etag(breach))
+        check_if_match(request, breach, breach_etag)
         data = BreachUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

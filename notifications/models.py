@@ -15,7 +15,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from register.models import Agency, Conviction, Nominal, Registration, StaffUser
+from register.models import Agency, CivilOrder, Conviction, Nominal, Registration, StaffUser
 
 
 class SchedulerHeartbeat(models.Model):
@@ -59,17 +59,43 @@ class RequirementItem(models.Model):
 
 
 class RequirementSet(models.Model):
-    """What this registered person must notify: the default set, tailored with reasons."""
+    """What this person must notify: the default set, tailored with reasons.
+
+    Either a registration's (the register's own requirements) or a civil order's (a Stalking
+    Protection Order always, SPA 2019 s.9; a DAPO when the order says so, DA Act 2021 s.41).
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     registration = models.OneToOneField(
-        Registration, on_delete=models.CASCADE, related_name="requirement_set"
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="requirement_set",
+        null=True,
+        blank=True,
+    )
+    civil_order = models.OneToOneField(
+        CivilOrder,
+        on_delete=models.CASCADE,
+        related_name="requirement_set",
+        null=True,
+        blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(registration__isnull=False, civil_order__isnull=True)
+                | models.Q(registration__isnull=True, civil_order__isnull=False),
+                name="requirement_set_of_registration_or_order",
+            )
+        ]
+
     def __str__(self) -> str:
-        return f"Requirements for {self.registration.nominal}"
+        if self.civil_order_id:
+            return f"Requirements of {self.civil_order}"
+        return f"Requirements for {self.registration.nominal}"  # type: ignore[union-attr]
 
 
 class Tailoring(models.TextChoices):
@@ -193,6 +219,26 @@ class DueKind(models.TextChoices):
     DISCLOSURE = "disclosure", "Disclosure scheme deadline"
     VICTIM_UPDATE = "victim_update", "Victim update"
     VCS_REFERRAL = "vcs_referral", "Victim Contact Scheme referral"
+    ORDER_NOTIFICATION = "order_notification", "Civil order: initial notification"
+    ADVANCE_NOT_OCCURRED = (
+        "advance_not_occurred",
+        "Notify that a change given in advance did not happen",
+    )
+    CONDITION_REVIEW = "condition_review", "Order requirement: compliance review"
+    MONITORING_END = "monitoring_end", "Electronic monitoring ends"
+
+
+# The kinds a notification from the person can meet (each only when it covers the item).
+NOTIFIED_KINDS = frozenset(
+    {
+        DueKind.INITIAL_NOTIFICATION,
+        DueKind.CHANGE_NOTIFICATION,
+        DueKind.ANNUAL_NOTIFICATION,
+        DueKind.WEEKLY_NOTIFICATION,
+        DueKind.ORDER_NOTIFICATION,
+        DueKind.ADVANCE_NOT_OCCURRED,
+    }
+)
 
 
 class Compartment(models.TextChoices):
@@ -236,7 +282,24 @@ class DueItem(models.Model):
         max_length=300, blank=True, help_text="Where to act on it, when not the nominal's page"
     )
     met_at = models.DateTimeField(null=True, blank=True)
+    met_by = models.ForeignKey(
+        "Notification",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="met_items",
+        help_text="The notification that covered it",
+    )
     waived_reason = models.TextField(blank=True)
+    # A notifiable event (a change of address, a new name, an order served...) is its own item:
+    # event_key names the event, requirement the item code that covers it, event_on the day the
+    # clock starts, source the rule and section the deadline follows, as shown to users.
+    event_key = models.CharField(max_length=100, blank=True, default="")
+    requirement = models.CharField(max_length=40, blank=True, default="")
+    event_on = models.DateField(null=True, blank=True)
+    deadline_rule = models.CharField(max_length=32, blank=True, default="")
+    deadline_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.TextField(blank=True, default="")
     flagged_overdue_at = models.DateTimeField(null=True, blank=True)
     warned_due_soon_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -258,16 +321,24 @@ class DueItem(models.Model):
                 condition=~models.Q(status="waived") | ~models.Q(waived_reason=""),
                 name="due_waived_has_reason",
             ),
-            # One open item of a kind per record: re-scheduling moves it rather than adding another.
+            # One open item per event of a kind per record: re-scheduling moves it rather than
+            # adding another, and a second change (another event_key) has its own item.
             models.UniqueConstraint(
-                fields=["kind", "subject_type", "subject_id"],
+                fields=["kind", "subject_type", "subject_id", "event_key"],
                 condition=models.Q(status__in=["open", "overdue"]),
-                name="due_one_open_per_subject_kind",
+                name="due_one_open_per_subject_kind_event",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} due {self.due_at:%d %b %Y %H:%M}"
+
+    @property
+    def met_late(self) -> bool:
+        """Met after its deadline (the notification's own time, not when it was recorded)."""
+        return (
+            self.status == DueStatus.MET and self.met_at is not None and self.met_at > self.due_at
+        )
 
 
 class TaskKind(models.TextChoices):
@@ -351,6 +422,45 @@ class BreachOutcome(models.TextChoices):
     CONVICTION = "conviction", "Conviction"
 
 
+class PauseKind(models.TextChoices):
+    CUSTODY = "custody", "In custody (remanded or serving a sentence)"
+    HOSPITAL = "hospital", "Detained in hospital"
+    ABROAD = "abroad", "Outside the United Kingdom"
+
+
+class NotificationPause(models.Model):
+    """Time the law disregards when counting a notification deadline (SOA 2003 s.83(6), applied
+    to changes by s.84(5) and to annual and weekly notifications by s.85(3)-(4)).
+
+    Deadlines that run over these days move later by them; `ends_on` is the last day, expected
+    or known (change it when it moves).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    nominal = models.ForeignKey(
+        Nominal, on_delete=models.CASCADE, related_name="notification_pauses"
+    )
+    kind = models.CharField(max_length=16, choices=PauseKind.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="The last day (expected, or known)")
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(StaffUser, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="pause_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.starts_on:%d %b %Y} to {self.ends_on:%d %b %Y}"
+
+
 class Breach(models.Model):
     """A suspected failure to notify, or false information: a criminal offence."""
 
@@ -361,6 +471,15 @@ class Breach(models.Model):
     requirement = models.ForeignKey(RequirementItem, on_delete=models.PROTECT, related_name="+")
     due_item = models.ForeignKey(
         DueItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    civil_order = models.ForeignKey(
+        CivilOrder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The order whose notification requirements were breached (failing to notify is "
+        "an offence: SPA 2019 s.11; a DAPO's, a breach of the order)",
     )
     found_on = models.DateField()
     found_by = models.ForeignKey(StaffUser, on_delete=models.PROTECT, related_name="+")

@@ -225,6 +225,8 @@ class DueItemOutput(serializers.ModelSerializer[DueItem]):
     owner: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
+    met_late = serializers.BooleanField(read_only=True)
+    met_by = serializers.UUIDField(source="met_by_id", read_only=True, allow_null=True)
 
     class Meta:
         model = DueItem
@@ -236,10 +238,21 @@ class DueItemOutput(serializers.ModelSerializer[DueItem]):
             "status",
             "owner",
             "met_at",
+            "met_late",
+            "met_by",
             "waived_reason",
             "flagged_overdue_at",
+            "requirement",
+            "event_on",
+            "source",
             "created_at",
         ]
+        extra_kwargs = {
+            "source": {
+                "help_text": "The rule and section the deadline follows, with the day it ends"
+            },
+            "requirement": {"help_text": "The requirement item code a notification must include"},
+        }
 
 
 class BreachOutput(serializers.ModelSerializer[Breach]):

@@ -1,5 +1,12 @@
 """Every write in notifications: due items, notifications received, requirement sets,
-notification periods, breaches and tasks. Keyword-only, atomic, with actor and reason."""
+notification periods, breaches and tasks. Keyword-only, atomic, with actor and reason.
+
+Lock order (so concurrent writers for one person wait rather than deadlock or collide): the
+nominal's row first (`_lock_nominal`, SELECT ... FOR UPDATE), then its due items, then tasks.
+Every service here that creates or closes a person's due items takes the nominal's lock first;
+the register's detail services have already locked it (their UPDATE of the nominal's ETag) when
+they call notifications.feeds.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +19,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from notifications import rules
+from notifications import periods, rules
 from notifications.models import (
+    NOTIFIED_KINDS,
     Breach,
     BreachOutcome,
     BreachStatus,
@@ -22,6 +30,7 @@ from notifications.models import (
     DueKind,
     DueStatus,
     Notification,
+    NotificationPause,
     NotificationPeriod,
     RequirementItem,
     RequirementSet,
@@ -35,7 +44,15 @@ from notifications.models import (
 from register import events
 from register.audit import save_with_history
 from register.errors import DomainError
-from register.models import Conviction, Nominal, Registration, Role, StaffUser
+from register.models import (
+    CivilOrder,
+    Conviction,
+    Nominal,
+    OrderKind,
+    Registration,
+    Role,
+    StaffUser,
+)
 from register.services.common import full_clean, require_reason
 
 logger = logging.getLogger(__name__)
@@ -61,6 +78,21 @@ def _subject_key(subject: models.Model) -> tuple[ContentType, str]:
     return ContentType.objects.get_for_model(subject), str(subject.pk)
 
 
+def _lock_nominal(nominal: Nominal) -> None:
+    """The first lock any write to a person's due items takes (see the module docstring)."""
+    Nominal.objects.select_for_update().filter(pk=nominal.pk).values_list("pk").first()
+
+
+def _disregarded(nominal: Nominal) -> list[rules.Disregarded]:
+    """Recorded custody, hospital and time abroad (SOA 2003 s.83(6))."""
+    return [
+        rules.Disregarded(first, last, kind)
+        for first, last, kind in NotificationPause.objects.filter(nominal=nominal).values_list(
+            "starts_on", "ends_on", "kind"
+        )
+    ]
+
+
 @transaction.atomic
 def due_item_schedule(
     *,
@@ -74,14 +106,24 @@ def due_item_schedule(
     reason: str,
     compartment: str = Compartment.CASEWORK,
     link: str = "",
+    event_key: str = "",
+    requirement: str = "",
+    event_on: dt.date | None = None,
+    deadline_rule: str = "",
+    deadline_days: int | None = None,
+    source: str = "",
 ) -> DueItem:
-    """Create the open due item of this kind for this record, or move the one there is.
+    """Create the open due item of this kind for this record (and event), or move the one there is.
 
     Any app that makes something fall due calls this; the scans do the rest. Victim-side
     work passes compartment=VICTIM (kept off offender-side pages) and the `link` to act on.
+    A notifiable event passes its own `event_key` (one open item per event, not per record),
+    the `requirement` code a notification must include to meet it, and the deadline's rule,
+    start day and `source` (the section it follows, shown with the deadline).
     """
     if timezone.is_naive(due_at):
         raise DomainError("A due time must carry its time zone")
+    _lock_nominal(nominal)
     content_type, subject_id = _subject_key(subject)
     item = (
         DueItem.objects.select_for_update()
@@ -89,12 +131,19 @@ def due_item_schedule(
             kind=kind,
             subject_type=content_type,
             subject_id=subject_id,
+            event_key=event_key,
             status__in=[DueStatus.OPEN, DueStatus.OVERDUE],
         )
         .first()
     )
     if item is None:
-        item = DueItem(kind=kind, subject_type=content_type, subject_id=subject_id, nominal=nominal)
+        item = DueItem(
+            kind=kind,
+            subject_type=content_type,
+            subject_id=subject_id,
+            nominal=nominal,
+            event_key=event_key,
+        )
     elif item.due_at != due_at:
         # A new time means a new warning, and an overdue item moved into the future reopens.
         item.warned_due_soon_at = None
@@ -113,6 +162,8 @@ def due_item_schedule(
         )
     item.due_at, item.title = due_at, title[:300]
     item.compartment, item.link = compartment, link
+    item.requirement, item.event_on, item.source = requirement, event_on, source
+    item.deadline_rule, item.deadline_days = deadline_rule, deadline_days
     item.owner = owner
     item.agency_id = nominal.lead_agency_id
     return save_with_history(item, actor=actor, reason=require_reason(reason))
@@ -156,6 +207,43 @@ def _owner_for(nominal: Nominal) -> StaffUser | None:
     return nominal.responsible_officer
 
 
+def deadline_schedule(
+    *,
+    actor: StaffUser,
+    kind: str,
+    subject: models.Model,
+    nominal: Nominal,
+    rule_key: str,
+    event_on: dt.date,
+    title: str,
+    reason: str,
+    requirement: str = "",
+    event_key: str = "",
+    days: int | None = None,
+) -> DueItem:
+    """A notification deadline from its rule (notifications.rules), over recorded custody,
+    hospital and time abroad, with its source stored to show beside it."""
+    deadline = rules.compute_deadline(
+        rule_key, event_on, days=days, disregarded=_disregarded(nominal)
+    )
+    return due_item_schedule(
+        actor=actor,
+        kind=kind,
+        subject=subject,
+        nominal=nominal,
+        due_at=deadline.due_at,
+        title=title,
+        owner=_owner_for(nominal),
+        reason=reason,
+        event_key=event_key,
+        requirement=requirement,
+        event_on=event_on,
+        deadline_rule=rule_key,
+        deadline_days=days,
+        source=deadline.explanation,
+    )
+
+
 # Registration: requirement set, period and the first items due ----------------------
 
 
@@ -185,63 +273,49 @@ def registration_start_requirements(
     nominal = registration.nominal
     starts_on = registration.starts_on or timezone.localdate()
     if conviction is not None:
-        age = nominal.age_on(conviction.conviction_date)
-        # Whole months until the period table reads terms in days (issue 10).
-        months = (
-            round(conviction.sentence_days * 48 / 1461)
-            if conviction.sentence_days is not None
-            else None
-        )
+        # SOA 2003 s.82 as applied: the period begins with the relevant date (conviction, finding
+        # or caution), not registration; consecutive terms are added (notifications.periods).
         try:
-            period = rules.notification_period(
-                disposal=conviction.disposal,
-                sentence_type=conviction.sentence_type,
-                sentence_months=months,
-                under_18_at_conviction=age is not None and age < 18,
-                discharge_months=months,
-            )
+            found = periods.governing(nominal, [conviction])
         except ValueError as exc:
             raise DomainError(f"The notification period cannot be worked out: {exc}") from exc
-        ends_on = rules.period_end(starts_on, period)
-        review_on = (
-            rules.add_years(starts_on, period.review_after_years)
-            if period.indefinite and period.review_after_years
-            else None
-        )
-        save_with_history(
-            NotificationPeriod(
-                registration=registration,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                indefinite=period.indefinite,
-                review_on=review_on,
-                conviction=conviction,
-                rule_key=period.rule_key,
-                explanation=period.explanation,
-            ),
-            actor=actor,
-            reason="Notification period from the index conviction",
-        )
-        if ends_on:
-            due_item_schedule(
+        if found is not None:
+            _, period = found
+            save_with_history(
+                NotificationPeriod(
+                    registration=registration,
+                    starts_on=period.starts_on,
+                    ends_on=period.ends_on,
+                    indefinite=period.period.indefinite,
+                    # Reviewable only once the initial notification is made (s.91B): see
+                    # indefinite_review_schedule.
+                    review_on=None,
+                    conviction=conviction,
+                    rule_key=period.period.rule_key,
+                    explanation=period.explanation,
+                ),
                 actor=actor,
-                kind=DueKind.PERIOD_END,
-                subject=registration,
-                nominal=nominal,
-                due_at=rules.end_of_day(ends_on),
-                title="Notification period ends",
-                owner=_owner_for(nominal),
-                reason="Notification period",
+                reason="Notification period from the index conviction",
             )
-    start_at = timezone.make_aware(dt.datetime.combine(starts_on, dt.time(9)), rules.LONDON)
-    due_item_schedule(
+            if period.ends_on:
+                due_item_schedule(
+                    actor=actor,
+                    kind=DueKind.PERIOD_END,
+                    subject=registration,
+                    nominal=nominal,
+                    due_at=rules.end_of_day(period.ends_on),
+                    title="Notification period ends",
+                    owner=_owner_for(nominal),
+                    reason="Notification period",
+                )
+    deadline_schedule(
         actor=actor,
         kind=DueKind.INITIAL_NOTIFICATION,
         subject=registration,
         nominal=nominal,
-        due_at=rules.within_days(start_at, 3),
+        rule_key="initial",
+        event_on=starts_on,
         title="Initial notification",
-        owner=_owner_for(nominal),
         reason="Registered: initial notification within 3 days",
     )
     if registration.review_on:
@@ -284,6 +358,8 @@ def requirement_tailor(
         )
     if approved_by.agency_id != actor.agency_id:
         raise DomainError("The approver must work for your agency", field="approved_by")
+    if requirement_set.registration is None:
+        raise DomainError("An order's notification requirements are set by law, not tailored")
     if not requirement_set.registration.is_current:
         raise DomainError("The registration has ended: its requirements cannot change")
     if tailoring == Tailoring.CHANGED and not deadline_days:
@@ -357,6 +433,9 @@ def notification_record(
             raise DomainError(
                 f"{notice.explanation} Enter why the notice was late", field="late_reason"
             )
+    # Concurrent notifications for one person queue here (issue 11): each then sees what the
+    # last one met and scheduled, so none collides on the one-open-item-per-event constraint.
+    _lock_nominal(nominal)
     notification = Notification(
         nominal=nominal,
         received_at=received_at,
@@ -390,44 +469,109 @@ def notification_record(
                 created_at=timezone.now(),
             )
 
+    _meet_covered(actor=actor, nominal=nominal, notification=notification)
     registration = nominal.registrations.filter(decision="register", ended_on__isnull=True).first()
+    if registration is None:
+        return notification
+    notified = set(items)
+    received_on = rules.london_date(received_at)
+    full = not rules.full_notification_missing(notified, _applicable_codes(registration))
     # Notice of travel is not a notification of the person's details (SOA 2003 s.86, not
-    # ss.83-85): it neither meets what is due nor restarts the annual clock.
-    if registration is not None and set(items) != {"foreign_travel"}:
-        due_items_close(
-            actor=actor,
-            subject=registration,
-            reason="Notification received",
-            kinds=[
-                DueKind.INITIAL_NOTIFICATION,
-                DueKind.ANNUAL_NOTIFICATION,
-                DueKind.CHANGE_NOTIFICATION,
-                DueKind.WEEKLY_NOTIFICATION,
-            ],
-        )
-        received_on = timezone.localtime(received_at, rules.LONDON).date()
-        due_item_schedule(
+    # ss.83-85), and only a full notification (s.83(5)) restarts the annual clock.
+    if full:
+        deadline_schedule(
             actor=actor,
             kind=DueKind.ANNUAL_NOTIFICATION,
             subject=registration,
             nominal=nominal,
-            due_at=rules.end_of_day(rules.annual_due(received_on)),
+            rule_key="annual",
+            event_on=received_on,
             title="Annual notification",
-            owner=_owner_for(nominal),
             reason="Annual re-notification",
         )
-        if nominal.no_fixed_abode:
-            due_item_schedule(
-                actor=actor,
-                kind=DueKind.WEEKLY_NOTIFICATION,
-                subject=registration,
-                nominal=nominal,
-                due_at=rules.weekly_due(received_at),
-                title="Weekly notification (no fixed abode)",
-                owner=_owner_for(nominal),
-                reason="No fixed abode: weekly notification",
-            )
+    if nominal.no_fixed_abode and (full or "weekly_location" in notified):
+        deadline_schedule(
+            actor=actor,
+            kind=DueKind.WEEKLY_NOTIFICATION,
+            subject=registration,
+            nominal=nominal,
+            rule_key="weekly",
+            event_on=received_on,
+            title="Weekly notification (no fixed abode)",
+            reason="No fixed abode: weekly notification",
+            requirement="weekly_location",
+        )
     return notification
+
+
+def _applicable_codes(registration: Registration) -> set[str]:
+    """The requirement codes this registration's set applies (the default set when none yet)."""
+    rows = RequirementSetItem.objects.filter(requirement_set__registration=registration)
+    if not rows.exists():
+        return set(
+            RequirementItem.objects.filter(in_default_set=True).values_list("code", flat=True)
+        )
+    return {row.item.code for row in rows.select_related("item") if row.applies}
+
+
+def covers(item: DueItem, notified: set[str], *, applicable: set[str] | None = None) -> bool:
+    """Whether a notification of `notified` item codes meets `item` (and nothing more).
+
+    A change (or its s.84(4)(b) follow-up) is met by notifying its own item; the initial and
+    annual notifications by a full notification (SOA 2003 s.83(5)); a civil order's by name(s)
+    and home address (SPA 2019 s.9(2), DA Act 2021 s.41(3)); a weekly one by where they can be
+    found (or a home address).
+    """
+    if item.kind in (DueKind.CHANGE_NOTIFICATION, DueKind.ADVANCE_NOT_OCCURRED):
+        return item.requirement in notified
+    if item.kind == DueKind.WEEKLY_NOTIFICATION:
+        return bool(notified & {"weekly_location", "main_address"})
+    if item.kind in (DueKind.INITIAL_NOTIFICATION, DueKind.ANNUAL_NOTIFICATION):
+        return not rules.full_notification_missing(
+            notified, applicable if applicable is not None else set(rules.FULL_NOTIFICATION_ITEMS)
+        )
+    if item.kind == DueKind.ORDER_NOTIFICATION:
+        return not rules.full_notification_missing(notified, set(rules.ORDER_NOTIFICATION_ITEMS))
+    return False
+
+
+def _meet_covered(*, actor: StaffUser, nominal: Nominal, notification: Notification) -> None:
+    """Meet the open items this notification covers, as of when it was received (so one
+    received after the deadline is recorded as met late)."""
+    notified = set(notification.items)
+    received_on = rules.london_date(notification.received_at)
+    own_events = {f"{c['kind']}:{c['id']}" for c in notification.applied_changes}
+    registration = nominal.registrations.filter(decision="register", ended_on__isnull=True).first()
+    applicable = _applicable_codes(registration) if registration is not None else None
+    items = DueItem.objects.select_for_update().filter(
+        nominal=nominal,
+        kind__in=NOTIFIED_KINDS,
+        status__in=[DueStatus.OPEN, DueStatus.OVERDUE],
+    )
+    now = timezone.now()
+    for item in items:
+        # A change that has not happened yet is met in advance only by the notification
+        # that gave it (s.84(2)); any other notification covers what happened by then.
+        if (
+            item.kind == DueKind.CHANGE_NOTIFICATION
+            and item.event_on is not None
+            and item.event_on > received_on
+            and item.event_key.split(":actual")[0] not in own_events
+        ):
+            continue
+        if not covers(item, notified, applicable=applicable):
+            continue
+        item.status, item.met_at, item.met_by = (
+            DueStatus.MET,
+            notification.received_at,
+            notification,
+        )
+        save_with_history(item, actor=actor, reason="Notification received")
+        Task.objects.filter(due_item=item, status=TaskStatus.OPEN).update(
+            status=TaskStatus.DONE,
+            done_at=now,
+            outcome="Met late: notified after the deadline" if item.met_late else "Met",
+        )
 
 
 # The register's detail kinds a notification can add to the record.
@@ -518,24 +662,373 @@ def notification_verify(
     return notification
 
 
+# Notifiable events: each its own due item ----------------------------------------------
+
+
+# Which requirement a change to the record must be notified as (detail kind -> item code).
+def _detail_event(kind: str, detail: Any) -> tuple[str, dt.date, str] | None:
+    """(requirement code, the day the event happened, what) for a detail row, or None."""
+    today = timezone.localdate()
+    if kind == "names":
+        code = "dating_profiles" if detail.kind == "dating_profile" else "names"
+        return code, detail.used_from or today, f"name {detail}"
+    if kind == "addresses":
+        if detail.kind == "main":
+            return "main_address", detail.date_from, "change of home address"
+        if detail.kind == "other":
+            # SOA 2003 s.84(1)(c), (6): an address counts once stayed at for 7 days in total in
+            # 12 months; a stay still going on is taken to continue.
+            last = detail.date_to or detail.date_from + dt.timedelta(days=6)
+            counts_on = rules.address_first_counts_on([(detail.date_from, last)])
+            if counts_on is None or not rules.address_counts([(detail.date_from, last)], counts_on):
+                return None
+            return "other_address", counts_on, "address stayed at 7 days in 12 months"
+        return None
+    if kind == "contact-details":
+        code = "phone_numbers" if detail.kind == "phone" else "email_addresses"
+        return code, detail.date_from or today, "new phone number or e-mail"
+    if kind == "financial-accounts":
+        return "bank_accounts", detail.opened_on or today, "new bank account or card"
+    if kind == "identity-documents":
+        return "identity_documents", today, "new identity document"
+    if kind == "household-members":
+        return "household_child", today, "household with a child"
+    return None
+
+
+# The civil-order rules for a change (SPA 2019 s.9(3)-(4); DA Act 2021 s.41(4)-(5)).
+_ORDER_CHANGE_RULES = {
+    (OrderKind.SPO, "names"): "spo_name",
+    (OrderKind.SPO, "main_address"): "spo_address",
+    (OrderKind.DAPO, "names"): "dapo_name",
+    (OrderKind.DAPO, "main_address"): "dapo_address",
+}
+
+
+def detail_notifiable_change(*, actor: StaffUser, kind: str, detail: Any) -> list[DueItem]:
+    """A change to the record that the person must notify: its own due item in each regime
+    (registration, SPO, DAPO) that requires it. Called by notifications.feeds."""
+    event = _detail_event(kind, detail)
+    if event is None:
+        return []
+    code, event_on, what = event
+    return change_expected(
+        actor=actor,
+        nominal=detail.nominal,
+        requirement=code,
+        event_key=f"{kind}:{detail.pk}",
+        event_on=event_on,
+        what=what,
+    )
+
+
+@transaction.atomic
 def change_expected(
     *,
     actor: StaffUser,
     nominal: Nominal,
-    registration: Registration,
-    changed_at: dt.datetime,
+    requirement: str,
+    event_key: str,
+    event_on: dt.date,
     what: str,
-) -> DueItem:
-    """A change the person must notify (learned of another way): due within 3 days."""
-    return due_item_schedule(
-        actor=actor,
-        kind=DueKind.CHANGE_NOTIFICATION,
-        subject=registration,
+) -> list[DueItem]:
+    """A change the person must notify: one item per regime, due from the change's own date.
+
+    Registration: SOA 2003 s.84(1) (or the person's tailored deadline). A civil order in force
+    with notification requirements: SPA 2019 s.9(3)-(4) or DA Act 2021 s.41(4)-(5). An item
+    already met in advance whose date has moved goes through s.84(3)-(4).
+    """
+    _lock_nominal(nominal)
+    scheduled = []
+    regimes: list[tuple[models.Model, str, int | None]] = []
+    registration = nominal.registrations.filter(decision="register", ended_on__isnull=True).first()
+    if registration is not None:
+        row = (
+            RequirementSetItem.objects.filter(
+                requirement_set__registration=registration, item__code=requirement
+            )
+            .select_related("item")
+            .first()
+        )
+        if row is not None and row.applies:
+            days = row.deadline_days if row.tailoring == Tailoring.CHANGED else None
+            regimes.append((registration, "change", days))
+    for order in CivilOrder.objects.filter(
         nominal=nominal,
-        due_at=rules.change_due(changed_at),
-        title=f"Notification of change: {what}",
-        owner=_owner_for(nominal),
-        reason=f"Change to notify: {what}",
+        notification_requirements=True,
+        requirement_set__isnull=False,
+        starts_on__lte=event_on,
+    ).exclude(ends_on__lt=event_on):
+        rule_key = _ORDER_CHANGE_RULES.get((OrderKind(order.kind), requirement))
+        if rule_key:
+            regimes.append((order, rule_key, None))
+    for subject, rule_key, days in regimes:
+        content_type, subject_id = _subject_key(subject)
+        existing = (
+            DueItem.objects.select_for_update()
+            .filter(
+                kind=DueKind.CHANGE_NOTIFICATION,
+                subject_type=content_type,
+                subject_id=subject_id,
+                event_key=event_key,
+            )
+            .select_related("met_by")
+            .order_by("-created_at")
+            .first()
+        )
+        if existing is not None and existing.status not in (DueStatus.OPEN, DueStatus.OVERDUE):
+            given_in_advance = (
+                existing.status == DueStatus.MET
+                and existing.met_by is not None
+                and existing.event_on is not None
+                and rules.london_date(existing.met_by.received_at) < existing.event_on
+            )
+            if given_in_advance and existing.event_on != event_on and rule_key == "change":
+                scheduled += _advance_outcome(actor=actor, item=existing, occurred_on=event_on)
+            continue
+        scheduled.append(
+            deadline_schedule(
+                actor=actor,
+                kind=DueKind.CHANGE_NOTIFICATION,
+                subject=subject,
+                nominal=nominal,
+                rule_key=rule_key,
+                event_on=event_on,
+                title=f"Notify the {what}",
+                reason=f"Change to notify: {what}",
+                requirement=requirement,
+                event_key=event_key,
+                days=days,
+            )
+        )
+    return scheduled
+
+
+def _advance_outcome(
+    *, actor: StaffUser, item: DueItem, occurred_on: dt.date | None
+) -> list[DueItem]:
+    """SOA 2003 s.84(3)-(4) for a change met in advance whose actual date is now known (or
+    that did not happen): the items the person must now notify."""
+    assert item.event_on is not None  # noqa: S101 - callers check
+    outcome = rules.advance_notice_outcome(
+        item.event_on,
+        occurred_on,
+        as_of=timezone.localdate(),
+        days=item.deadline_days,
+        disregarded=_disregarded(item.nominal),
+    )
+    subject = item.subject_type.get_object_for_this_type(pk=item.subject_id)
+    made = []
+    if outcome.not_occurred is not None:
+        made.append(
+            due_item_schedule(
+                actor=actor,
+                kind=DueKind.ADVANCE_NOT_OCCURRED,
+                subject=subject,
+                nominal=item.nominal,
+                due_at=outcome.not_occurred.due_at,
+                title=f"Notify that it did not happen: {item.title}",
+                owner=_owner_for(item.nominal),
+                reason=outcome.explanation,
+                event_key=item.event_key,
+                requirement=item.requirement,
+                event_on=item.event_on,
+                deadline_rule="advance_not_occurred",
+                source=outcome.not_occurred.explanation,
+            )
+        )
+    if outcome.renotify is not None and occurred_on is not None:
+        made.append(
+            due_item_schedule(
+                actor=actor,
+                kind=DueKind.CHANGE_NOTIFICATION,
+                subject=subject,
+                nominal=item.nominal,
+                due_at=outcome.renotify.due_at,
+                title=f"{item.title} (again: the date given in advance did not hold)",
+                owner=_owner_for(item.nominal),
+                reason=outcome.explanation,
+                event_key=f"{item.event_key}:actual",
+                requirement=item.requirement,
+                event_on=occurred_on,
+                deadline_rule="change",
+                deadline_days=item.deadline_days,
+                source=outcome.renotify.explanation,
+            )
+        )
+    return made
+
+
+@transaction.atomic
+def advance_change_not_made(*, actor: StaffUser, due_item: DueItem, reason: str) -> list[DueItem]:
+    """A change notified in advance did not happen (SOA 2003 s.84(4)): the person must say so."""
+    reason = require_reason(reason)
+    _lock_nominal(due_item.nominal)
+    item = (
+        DueItem.objects.select_for_update().select_related("met_by", "nominal").get(pk=due_item.pk)
+    )
+    if (
+        item.kind != DueKind.CHANGE_NOTIFICATION
+        or item.status != DueStatus.MET
+        or item.met_by is None
+        or item.event_on is None
+        or rules.london_date(item.met_by.received_at) >= item.event_on
+    ):
+        raise DomainError("Only a change notified in advance can be recorded as not made")
+    outcome = rules.advance_notice_outcome(
+        item.event_on, None, as_of=timezone.localdate(), disregarded=_disregarded(item.nominal)
+    )
+    if outcome.outcome == rules.ADVANCE_PENDING:
+        raise DomainError(outcome.explanation)
+    return _advance_outcome(actor=actor, item=item, occurred_on=None)
+
+
+# Civil orders with notification requirements -------------------------------------------------
+
+
+@transaction.atomic
+def civil_order_requirements(*, actor: StaffUser, order: CivilOrder) -> RequirementSet | None:
+    """An SPO (always, SPA 2019 s.9) or a DAPO that says so (DA Act 2021 s.41): the order's
+    requirement set (name(s) and home address) and its first notification, within 3 days
+    beginning with service (SPO) or the day it was made (DAPO). Called by notifications.feeds
+    whenever the order is recorded or changed; an order that no longer carries them has its
+    open items waived."""
+    nominal = order.nominal
+    _lock_nominal(nominal)
+    requirement_set = RequirementSet.objects.filter(civil_order=order).first()
+    if not order.notification_requirements:
+        if requirement_set is not None:
+            due_items_close(
+                actor=actor,
+                kinds=[DueKind.ORDER_NOTIFICATION, DueKind.CHANGE_NOTIFICATION],
+                subject=order,
+                status=DueStatus.WAIVED,
+                reason="Order changed",
+                waived_reason="The order no longer carries notification requirements",
+            )
+        return None
+    if requirement_set is None:
+        requirement_set = save_with_history(
+            RequirementSet(civil_order=order),
+            actor=actor,
+            reason=f"Notification requirements of the {order.get_kind_display()}",
+        )
+        for item in RequirementItem.objects.filter(code__in=rules.ORDER_NOTIFICATION_ITEMS):
+            save_with_history(
+                RequirementSetItem(requirement_set=requirement_set, item=item),
+                actor=actor,
+                reason=f"Notification requirements of the {order.get_kind_display()}",
+            )
+    content_type, subject_id = _subject_key(order)
+    met = DueItem.objects.filter(
+        kind=DueKind.ORDER_NOTIFICATION,
+        subject_type=content_type,
+        subject_id=subject_id,
+        status=DueStatus.MET,
+    ).exists()
+    if not met:
+        deadline_schedule(
+            actor=actor,
+            kind=DueKind.ORDER_NOTIFICATION,
+            subject=order,
+            nominal=nominal,
+            rule_key="spo_initial" if order.kind == OrderKind.SPO else "dapo_initial",
+            event_on=order.notification_clock_starts_on,
+            title=f"{order.get_kind_display()}: notify name(s) and home address",
+            reason="Order with notification requirements",
+            requirement="names+main_address",
+        )
+    return requirement_set
+
+
+# Time disregarded: custody, hospital, abroad (SOA 2003 s.83(6)) ------------------------------
+
+
+def _recompute_deadlines(*, actor: StaffUser, nominal: Nominal, reason: str) -> int:
+    """Move every open notification deadline of this person over the time now recorded."""
+    pauses = _disregarded(nominal)
+    moved = 0
+    for item in (
+        DueItem.objects.select_for_update()
+        .filter(
+            nominal=nominal,
+            status__in=[DueStatus.OPEN, DueStatus.OVERDUE],
+            event_on__isnull=False,
+        )
+        .exclude(deadline_rule="")
+    ):
+        assert item.event_on is not None  # noqa: S101 - filtered above
+        deadline = rules.compute_deadline(
+            item.deadline_rule, item.event_on, days=item.deadline_days, disregarded=pauses
+        )
+        if deadline.due_at == item.due_at and deadline.explanation == item.source:
+            continue
+        due_item_schedule(
+            actor=actor,
+            kind=item.kind,
+            subject=item.subject_type.get_object_for_this_type(pk=item.subject_id),
+            nominal=nominal,
+            due_at=deadline.due_at,
+            title=item.title,
+            owner=item.owner,
+            reason=reason,
+            compartment=item.compartment,
+            link=item.link,
+            event_key=item.event_key,
+            requirement=item.requirement,
+            event_on=item.event_on,
+            deadline_rule=item.deadline_rule,
+            deadline_days=item.deadline_days,
+            source=deadline.explanation,
+        )
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def notification_pause_record(
+    *,
+    actor: StaffUser,
+    nominal: Nominal,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None,
+    note: str = "",
+    reason: str,
+) -> NotificationPause:
+    """Record time in custody, in hospital or abroad; open deadlines move over it."""
+    reason = require_reason(reason)
+    if ends_on is None:
+        raise DomainError("Enter the last day (expected, or known)", field="ends_on")
+    if starts_on is not None and ends_on < starts_on:
+        raise DomainError("The last day cannot be before the first", field="ends_on")
+    _lock_nominal(nominal)
+    pause = NotificationPause(
+        nominal=nominal,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    full_clean(pause)
+    save_with_history(pause, actor=actor, reason=reason)
+    _recompute_deadlines(actor=actor, nominal=nominal, reason=f"Time disregarded: {pause}")
+    return pause
+
+
+@transaction.atomic
+def notification_pause_remove(*, actor: StaffUser, pause: NotificationPause, reason: str) -> None:
+    """Remove a period recorded in error; deadlines move back (history keeps the row)."""
+    reason = require_reason(reason)
+    nominal = pause.nominal
+    _lock_nominal(nominal)
+    from register.audit import stamp
+
+    stamp(pause, actor=actor, reason=reason)
+    pause.delete()
+    _recompute_deadlines(
+        actor=actor, nominal=nominal, reason=f"Time no longer disregarded: {reason}"
     )
 
 
@@ -551,6 +1044,7 @@ def breach_record(
     found_on: dt.date,
     evidence: str,
     due_item: DueItem | None = None,
+    civil_order: CivilOrder | None = None,
 ) -> Breach:
     if not evidence.strip():
         raise DomainError("Describe the evidence of the breach", field="evidence")
@@ -558,6 +1052,15 @@ def breach_record(
         raise DomainError("The date found cannot be in the future", field="found_on")
     if due_item is not None and due_item.nominal_id != nominal.pk:
         raise DomainError("Choose one of this person's due items", field="due_item")
+    if civil_order is not None and civil_order.nominal_id != nominal.pk:
+        raise DomainError("Choose one of this person's civil orders", field="civil_order")
+    if (
+        civil_order is None
+        and due_item is not None
+        and due_item.subject_type == ContentType.objects.get_for_model(CivilOrder)
+    ):
+        # A missed SPO or DAPO notification is a breach of that order's requirements.
+        civil_order = CivilOrder.objects.filter(pk=due_item.subject_id).first()
     breach = Breach(
         nominal=nominal,
         requirement=requirement,
@@ -565,6 +1068,7 @@ def breach_record(
         found_by=actor,
         evidence=evidence.strip(),
         due_item=due_item,
+        civil_order=civil_order,
     )
     full_clean(breach)
     save_with_history(breach, actor=actor, reason="Suspected breach recorded")

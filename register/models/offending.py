@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -278,6 +280,10 @@ class OrderKind(models.TextChoices):
     RESTRAINING = "restraining", "Restraining order"
 
 
+# Orders that never carry notification requirements (only an SPO or a DAPO does).
+NO_NOTIFICATION_KINDS = ["dvpn", "dvpo", "non_molestation", "restraining"]
+
+
 class CivilOrder(NominalDetail):
     nominal = models.ForeignKey(Nominal, on_delete=models.CASCADE, related_name="civil_orders")
     kind = models.CharField(max_length=16, choices=OrderKind.choices)
@@ -287,6 +293,20 @@ class CivilOrder(NominalDetail):
     starts_on = models.DateField()
     ends_on = models.DateField(
         null=True, blank=True, help_text="Leave blank if until further order"
+    )
+    served_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the order was served on the person (an SPO's notification clock starts "
+        "then, SPA 2019 s.9(1)); blank means served the day it was made",
+    )
+    notification_requirements = models.BooleanField(
+        "Notification requirements",
+        default=False,
+        help_text="A Stalking Protection Order always has them (SPA 2019 s.9). For a DAPO, tick "
+        "when the person must notify name and home address (DA Act 2021 s.41), i.e. unless "
+        "s.41(8) applies (already under another DAPO's, the sex offender or an SPO's "
+        "requirements)",
     )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
@@ -298,12 +318,39 @@ class CivilOrder(NominalDetail):
                 condition=models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="order_dates_in_order",
-            )
+            ),
+            # Only an SPO or a DAPO carries notification requirements, and an SPO always does.
+            models.CheckConstraint(
+                condition=models.Q(notification_requirements=False, kind__in=NO_NOTIFICATION_KINDS)
+                | models.Q(notification_requirements=True, kind="spo")
+                | models.Q(kind="dapo"),
+                name="order_notification_requirements_by_kind",
+            ),
         ]
         indexes = [models.Index(fields=["ends_on"], name="order_ends_on")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.starts_on:%d %b %Y}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == OrderKind.SPO:
+            self.notification_requirements = True  # SPA 2019 s.9: by law, not by the order
+        elif self.kind != OrderKind.DAPO and self.notification_requirements:
+            errors["notification_requirements"] = (
+                "Only a Stalking Protection Order or a DAPO carries notification requirements"
+            )
+        if self.served_on and self.made_on and self.served_on < self.made_on:
+            errors["served_on"] = "The order cannot be served before it was made"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def notification_clock_starts_on(self) -> datetime.date:
+        """SPO: service of the order (SPA 2019 s.9(1)); DAPO: the day it is made (s.41(2))."""
+        if self.kind == OrderKind.SPO:
+            return self.served_on or self.made_on
+        return self.made_on
 
 
 class ConditionKind(models.TextChoices):
@@ -317,13 +364,81 @@ class OrderCondition(NominalDetail):
     order = models.ForeignKey(CivilOrder, on_delete=models.CASCADE, related_name="conditions")
     kind = models.CharField(max_length=32, choices=ConditionKind.choices)
     text = models.TextField()
+    # A positive requirement names who reports compliance (DA Act 2021 Part 3: the order names a
+    # person responsible for supervising it), a staff user or someone outside the register, and
+    # when compliance is next reviewed (a due item).
+    compliance_officer = models.ForeignKey(
+        "register.StaffUser",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Positive requirement: the officer who reports compliance",
+    )
+    compliance_reporter = models.CharField(
+        "Named supervisor",
+        max_length=200,
+        blank=True,
+        help_text="Positive requirement: the named supervisor outside the register (e.g. the "
+        "programme provider), when not an officer",
+    )
+    review_on = models.DateField(
+        "Compliance review date", null=True, blank=True, help_text="Positive requirement"
+    )
+    # Electronic monitoring (DA Act 2021 Part 3): who monitors, and from when to when.
+    provider = models.CharField(
+        "Monitoring provider", max_length=200, blank=True, help_text="Electronic monitoring"
+    )
+    starts_on = models.DateField(null=True, blank=True, help_text="Electronic monitoring")
+    ends_on = models.DateField(null=True, blank=True, help_text="Electronic monitoring")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="condition_monitoring_dates_in_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        positive = self.kind == ConditionKind.POSITIVE_REQUIREMENT
+        monitoring = self.kind == ConditionKind.ELECTRONIC_MONITORING
+        if positive:
+            if self.compliance_officer_id is None and not self.compliance_reporter.strip():
+                errors["compliance_reporter"] = (
+                    "Name who reports compliance: choose an officer or enter the named supervisor"
+                )
+            if self.review_on is None:
+                errors["review_on"] = "Enter when compliance is next reviewed"
+        else:
+            for name, label in (
+                ("compliance_officer", "an officer who reports compliance"),
+                ("compliance_reporter", "a named supervisor"),
+                ("review_on", "a compliance review date"),
+            ):
+                if getattr(self, name if name != "compliance_officer" else "compliance_officer_id"):
+                    errors[name] = f"Only a positive requirement has {label}"
+        if monitoring:
+            if not self.provider.strip():
+                errors["provider"] = "Enter the monitoring provider"
+            if self.starts_on is None:
+                errors["starts_on"] = "Enter when monitoring starts"
+        else:
+            for name in ("provider", "starts_on", "ends_on"):
+                if getattr(self, name):
+                    errors[name] = "Only electronic monitoring has a provider and dates"
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "Monitoring cannot end before it starts"
+        if errors:
+            raise ValidationError(errors)
 
 
 class BreachOutcome(models.TextChoices):

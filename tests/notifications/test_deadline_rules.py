@@ -13,8 +13,6 @@ import pytest
 
 from notifications.rules import (
     LONDON,
-    PERIOD_RULES,
-    NotificationPeriod,
     add_working_days,
     address_counts,
     address_days,
@@ -22,8 +20,6 @@ from notifications.rules import (
     annual_due,
     change_due,
     end_of_day,
-    notification_period,
-    period_end,
     rescheduled_change_due,
     travel_notice,
     weekly_due,
@@ -198,9 +194,12 @@ def test_within_zero_days_is_the_end_of_the_same_london_day() -> None:
     assert within_days(london(2026, 5, 1, 8, 0), 0) == last_moment(2026, 5, 1)
 
 
-def test_change_due_is_within_3_days() -> None:
+def test_a_change_on_friday_evening_is_due_by_the_end_of_sunday() -> None:
+    # SOA 2003 s.84(1): "within the period of 3 days beginning with" the change: Friday is day 1.
+    # (Regression: the old reading counted Friday as day 0 and gave the end of Monday.)
     changed = london(2026, 3, 27, 22, 30)
-    assert change_due(changed) == within_days(changed, 3) == last_moment(2026, 3, 30)
+    assert change_due(changed) == last_moment(2026, 3, 29)
+    assert change_due(changed) != within_days(changed, 3)
 
 
 def test_naive_datetimes_are_rejected() -> None:
@@ -323,19 +322,24 @@ def test_annual_notification_is_due_a_year_later(last: dt.date, due: dt.date) ->
 NOTIFIED_IN_ADVANCE = london(2026, 6, 1, 14, 0)
 
 
-def test_a_change_that_slips_by_more_than_3_days_is_renotified_within_6_days_of_the_expected_date() -> (
+def test_a_change_not_made_in_the_3_days_beginning_with_the_date_given_is_notified_within_6() -> (
     None
 ):
+    # SOA 2003 s.84(4)(b): "within the period of 6 days beginning with the date specified".
     due = rescheduled_change_due(dt.date(2026, 6, 10), dt.date(2026, 6, 14), NOTIFIED_IN_ADVANCE)
-    assert due == last_moment(2026, 6, 16)
+    assert due == last_moment(2026, 6, 15)
+    # 3 days after the date given is already outside "the period of 3 days beginning with" it.
+    due = rescheduled_change_due(dt.date(2026, 6, 10), dt.date(2026, 6, 13), NOTIFIED_IN_ADVANCE)
+    assert due == last_moment(2026, 6, 15)
 
 
 @pytest.mark.parametrize(
     "actual",
     [
         dt.date(2026, 6, 10),  # on the day
-        dt.date(2026, 6, 13),  # 3 days late: within tolerance
-        dt.date(2026, 6, 5),  # early
+        dt.date(2026, 6, 12),  # 2 days late: within the 3 days beginning with the date
+        dt.date(2026, 6, 8),  # 2 days early
+        dt.date(2026, 6, 5),  # more than 2 days early: s.84(3) asks for the change, not this
     ],
 )
 def test_a_change_on_time_or_slipping_3_days_or_less_needs_no_renotification(
@@ -346,7 +350,7 @@ def test_a_change_on_time_or_slipping_3_days_or_less_needs_no_renotification(
 
 def test_renotification_deadline_across_the_october_change() -> None:
     due = rescheduled_change_due(dt.date(2026, 10, 22), dt.date(2026, 10, 30), NOTIFIED_IN_ADVANCE)
-    assert due == last_moment(2026, 10, 28)
+    assert due == last_moment(2026, 10, 27)
     assert due is not None and due.utcoffset() == GMT
 
 
@@ -359,7 +363,7 @@ def test_a_change_not_notified_in_advance_is_not_a_rescheduled_change() -> None:
     on_the_day = london(2026, 6, 10, 8, 0)
     assert rescheduled_change_due(
         dt.date(2026, 6, 10), dt.date(2026, 6, 20), on_the_day
-    ) == last_moment(2026, 6, 16)
+    ) == last_moment(2026, 6, 15)
 
 
 # --- Addresses stayed at ----------------------------------------------------------------------
@@ -426,194 +430,7 @@ def test_a_stay_ending_before_it_starts_is_rejected() -> None:
         address_counts([(dt.date(2026, 6, 5), dt.date(2026, 6, 1))], JUNE)
 
 
-# --- Notification period: the rule table ------------------------------------------------------
-
-
-def period(
-    sentence_type: str,
-    months: int | None = None,
-    *,
-    disposal: str = "conviction",
-    under_18: bool = False,
-    discharge_months: int | None = None,
-) -> NotificationPeriod:
-    return notification_period(
-        disposal=disposal,
-        sentence_type=sentence_type,
-        sentence_months=months,
-        under_18_at_conviction=under_18,
-        discharge_months=discharge_months,
-    )
-
-
-@pytest.mark.parametrize(
-    ("case", "rule_key", "years"),
-    [
-        (period("immediate_custody", 30), "custody_30_months_plus", None),
-        (period("immediate_custody", 120), "custody_30_months_plus", None),
-        (period("life"), "life", None),
-        (period("ipp"), "ipp", None),
-        (
-            period("hospital_order_restricted", disposal="not_guilty_insanity"),
-            "hospital_order_restricted",
-            None,
-        ),
-        (period("immediate_custody", 29), "custody_over_6_under_30_months", 10),
-        (period("immediate_custody", 7), "custody_over_6_under_30_months", 10),
-        (period("immediate_custody", 6), "custody_6_months_or_less", 7),
-        (period("immediate_custody", 1), "custody_6_months_or_less", 7),
-        (period("hospital_order", disposal="disability_finding"), "hospital_order", 7),
-        (period("hospital_order"), "hospital_order", 7),
-        (period("none", disposal="caution"), "caution", 2),
-        (period("conditional_discharge", discharge_months=18), "conditional_discharge", 1.5),
-        (period("suspended", 24), "other_disposal", 5),
-        (period("community_order"), "other_disposal", 5),
-        (period("fine"), "other_disposal", 5),
-        (period("absolute_discharge", disposal="not_guilty_insanity"), "other_disposal", 5),
-        (period("guardianship_order", disposal="disability_finding"), "other_disposal", 5),
-    ],
-)
-def test_each_row_of_the_period_table(
-    case: NotificationPeriod, rule_key: str, years: float | None
-) -> None:
-    assert case.rule_key == rule_key
-    assert case.indefinite is (years is None)
-    assert case.years == years
-    assert case.review_after_years == (15 if years is None else None)
-    assert case.explanation
-
-
-def test_every_row_of_the_table_is_reachable_and_keys_are_unique() -> None:
-    keys = [rule.key for rule in PERIOD_RULES]
-    assert len(keys) == len(set(keys))
-    reached = {
-        period("immediate_custody", 30).rule_key,
-        period("life").rule_key,
-        period("ipp").rule_key,
-        period("hospital_order_restricted").rule_key,
-        period("immediate_custody", 12).rule_key,
-        period("immediate_custody", 3).rule_key,
-        period("hospital_order").rule_key,
-        period("none", disposal="caution").rule_key,
-        period("conditional_discharge", discharge_months=12).rule_key,
-        period("fine").rule_key,
-    }
-    assert reached == set(keys)
-
-
-def test_a_suspended_sentence_of_30_months_is_not_custody() -> None:
-    suspended = period("suspended", 30)
-    assert (suspended.indefinite, suspended.years, suspended.rule_key) == (
-        False,
-        5,
-        "other_disposal",
-    )
-
-
-@pytest.mark.parametrize(
-    ("case", "years"),
-    [
-        (period("immediate_custody", 12, under_18=True), 5),
-        (period("immediate_custody", 6, under_18=True), 3.5),
-        (period("hospital_order", under_18=True), 3.5),
-        (period("none", disposal="caution", under_18=True), 1),
-        (period("suspended", 24, under_18=True), 2.5),
-    ],
-)
-def test_fixed_periods_are_halved_if_under_18(case: NotificationPeriod, years: float) -> None:
-    assert case.years == years
-    assert "halved" in case.explanation
-
-
-@pytest.mark.parametrize(
-    ("under_18", "review"),
-    [(False, 15), (True, 8)],
-)
-@pytest.mark.parametrize(
-    "sentence",
-    [("immediate_custody", 30), ("life", None), ("ipp", None), ("hospital_order_restricted", None)],
-)
-def test_indefinite_periods_are_reviewable_after_15_years_or_8_if_under_18(
-    sentence: tuple[str, int | None], under_18: bool, review: int
-) -> None:
-    case = period(sentence[0], sentence[1], under_18=under_18)
-    assert case.indefinite is True
-    assert case.years is None
-    assert case.review_after_years == review
-    assert f"after {review} years" in case.explanation
-
-
-def test_a_conditional_discharge_lasts_its_own_length_and_is_not_halved() -> None:
-    adult = period("conditional_discharge", discharge_months=18)
-    child = period("conditional_discharge", discharge_months=18, under_18=True)
-    assert adult.years == child.years == 1.5
-    assert "18 months" in child.explanation
-    short = period("conditional_discharge", discharge_months=7)
-    assert period_end(dt.date(2026, 1, 10), short) == dt.date(2026, 8, 9)
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"sentence_type": "fine", "disposal": "acquittal"}, "unknown disposal"),
-        ({"sentence_type": "birching"}, "unknown sentence type"),
-        ({"sentence_type": "immediate_custody"}, "length in months"),
-        ({"sentence_type": "conditional_discharge"}, "length in months"),
-        ({"sentence_type": "fine", "disposal": "caution"}, "caution carries no sentence"),
-        ({"sentence_type": "life", "disposal": "not_guilty_insanity"}, "only follow a conviction"),
-    ],
-)
-def test_inconsistent_cases_are_rejected(kwargs: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        period(**kwargs)
-
-
-# --- period_end -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("start", "case", "end"),
-    [
-        (dt.date(2020, 1, 1), period("fine"), dt.date(2024, 12, 31)),
-        (dt.date(2026, 3, 15), period("immediate_custody", 6, under_18=True), dt.date(2029, 9, 14)),
-        (dt.date(2026, 8, 31), period("fine", under_18=True), dt.date(2029, 2, 28)),
-        (dt.date(2027, 8, 31), period("fine", under_18=True), dt.date(2030, 2, 28)),
-        (
-            dt.date(2028, 2, 29),
-            period("none", disposal="caution", under_18=True),
-            dt.date(2029, 2, 28),
-        ),
-        (dt.date(2028, 2, 29), period("none", disposal="caution"), dt.date(2030, 2, 28)),
-        (dt.date(2028, 2, 29), period("fine"), dt.date(2033, 2, 28)),
-        (dt.date(2027, 3, 1), period("immediate_custody", 12), dt.date(2037, 2, 28)),
-        (
-            dt.date(2025, 8, 31),
-            period("none", disposal="caution", under_18=True),
-            dt.date(2026, 8, 30),
-        ),
-    ],
-)
-def test_period_end_is_the_last_day_of_the_period(
-    start: dt.date, case: NotificationPeriod, end: dt.date
-) -> None:
-    assert period_end(start, case) == end
-
-
-def test_period_end_over_a_leap_year_runs_to_29_february() -> None:
-    # 2.5 years from 31 August 2025 ends on the last day of February 2028, a leap year.
-    assert period_end(dt.date(2025, 8, 31), period("fine", under_18=True)) == dt.date(2028, 2, 29)
-
-
-def test_indefinite_periods_have_no_end() -> None:
-    assert period_end(dt.date(2026, 1, 1), period("life")) is None
-
-
-def test_a_period_that_is_not_whole_months_is_rejected() -> None:
-    odd = NotificationPeriod(
-        indefinite=False, years=1.3, review_after_years=None, rule_key="x", explanation=""
-    )
-    with pytest.raises(ValueError, match="whole number of months"):
-        period_end(dt.date(2026, 1, 1), odd)
+# Notification periods: tests/notifications/test_period_rules.py
 
 
 def test_working_days_skip_weekends_and_england_and_wales_bank_holidays() -> None:
@@ -632,3 +449,608 @@ def test_a_warning_before_the_bank_holiday_data_runs_out() -> None:
     [warning] = bank_holidays_cover(dt.date(2029, 12, 1))
     assert warning.id == "notifications.W001"
     assert "only to 2030" in warning.msg
+
+
+# --- The law's deadlines, case by case (issue 10, findings 4 and 5) ----------------------------
+#
+# Each case names the provision it follows and quotes the words. "Beginning with" the event makes
+# the event's own day day 1; "after" makes it day 0. 6 March 2026 is a Friday.
+
+from notifications import rules as deadline_rules  # noqa: E402 - kept beside the cases using it
+from notifications.models import DueItem, DueKind  # noqa: E402
+
+D = dt.date
+CUSTODY = deadline_rules.PAUSE_CUSTODY
+HOSPITAL = deadline_rules.PAUSE_HOSPITAL
+ABROAD = deadline_rules.PAUSE_ABROAD
+
+
+def pause(first: dt.date, last: dt.date, kind: str = CUSTODY) -> deadline_rules.Disregarded:
+    return deadline_rules.Disregarded(first, last, kind)
+
+
+DEADLINE_CASES: list[tuple[str, str, str, str, dt.date, int | None, tuple[Any, ...], dt.date]] = [
+    # (id, section, wording, rule, event day, tailored days, disregarded, last day)
+    (
+        "change-friday",
+        "SOA 2003 s.84(1)",
+        "within the period of 3 days beginning with",
+        "change",
+        D(2026, 3, 6),
+        None,
+        (),
+        D(2026, 3, 8),
+    ),
+    (
+        "change-monday",
+        "SOA 2003 s.84(1)",
+        "within the period of 3 days beginning with",
+        "change",
+        D(2026, 3, 9),
+        None,
+        (),
+        D(2026, 3, 11),
+    ),
+    (
+        "change-month-end",
+        "SOA 2003 s.84(1)",
+        "within the period of 3 days beginning with",
+        "change",
+        D(2026, 3, 30),
+        None,
+        (),
+        D(2026, 4, 1),
+    ),
+    (
+        "change-leap-day",
+        "SOA 2003 s.84(1)",
+        "within the period of 3 days beginning with",
+        "change",
+        D(2028, 2, 28),
+        None,
+        (),
+        D(2028, 3, 1),
+    ),
+    (
+        "change-new-year",
+        "SOA 2003 s.84(1)",
+        "within the period of 3 days beginning with",
+        "change",
+        D(2026, 12, 30),
+        None,
+        (),
+        D(2027, 1, 1),
+    ),
+    (
+        "initial-friday",
+        "SOA 2003 s.83(1)",
+        "within the period of 3 days beginning with the relevant date",
+        "initial",
+        D(2026, 3, 6),
+        None,
+        (),
+        D(2026, 3, 8),
+    ),
+    (
+        "initial-clock-change",
+        "SOA 2003 s.83(1)",
+        "within the period of 3 days beginning with the relevant date",
+        "initial",
+        D(2026, 3, 27),
+        None,
+        (),
+        D(2026, 3, 29),
+    ),
+    (
+        "custody-whole-period",
+        "SOA 2003 s.83(6)(a)",
+        "there is to be disregarded any time when the relevant offender is remanded in or committed to custody",
+        "change",
+        D(2026, 3, 6),
+        None,
+        (pause(D(2026, 3, 6), D(2026, 3, 10)),),
+        D(2026, 3, 13),
+    ),
+    (
+        "custody-middle",
+        "SOA 2003 s.83(6)(b), s.84(5)",
+        "serving a sentence of imprisonment",
+        "change",
+        D(2026, 3, 6),
+        None,
+        (pause(D(2026, 3, 7), D(2026, 3, 9)),),
+        D(2026, 3, 11),
+    ),
+    (
+        "hospital-one-day",
+        "SOA 2003 s.83(6)(c)",
+        "detained in a hospital",
+        "change",
+        D(2026, 3, 6),
+        None,
+        (pause(D(2026, 3, 8), D(2026, 3, 8), HOSPITAL),),
+        D(2026, 3, 9),
+    ),
+    (
+        "abroad-two-trips",
+        "SOA 2003 s.83(6)(d)",
+        "outside the United Kingdom",
+        "change",
+        D(2026, 3, 6),
+        None,
+        (pause(D(2026, 3, 7), D(2026, 3, 7), ABROAD), pause(D(2026, 3, 9), D(2026, 3, 9), ABROAD)),
+        D(2026, 3, 10),
+    ),
+    (
+        "pause-before-event-ignored",
+        "SOA 2003 s.83(6)",
+        "any time when the relevant offender is ... outside the United Kingdom",
+        "change",
+        D(2026, 3, 6),
+        None,
+        (pause(D(2026, 2, 1), D(2026, 3, 5), ABROAD),),
+        D(2026, 3, 8),
+    ),
+    (
+        "pause-after-deadline-ignored",
+        "SOA 2003 s.83(6)",
+        "any time when the relevant offender is ... detained in a hospital",
+        "change",
+        D(2026, 3, 6),
+        None,
+        (pause(D(2026, 3, 9), D(2026, 3, 20), HOSPITAL),),
+        D(2026, 3, 8),
+    ),
+    (
+        "initial-in-custody",
+        "SOA 2003 s.83(6)(a)",
+        "remanded in or committed to custody by an order of a court",
+        "initial",
+        D(2026, 3, 6),
+        None,
+        (pause(D(2026, 3, 1), D(2026, 4, 30)),),
+        D(2026, 5, 3),
+    ),
+    (
+        "tailored-5-days",
+        "DOMAIN.md, Notification requirements (tailoring)",
+        "each requirement set be tailored per person, with a reason",
+        "change",
+        D(2026, 3, 6),
+        5,
+        (),
+        D(2026, 3, 10),
+    ),
+    (
+        "tailored-1-day",
+        "DOMAIN.md, Notification requirements (tailoring)",
+        "each requirement set be tailored per person, with a reason",
+        "change",
+        D(2026, 3, 6),
+        1,
+        (),
+        D(2026, 3, 6),
+    ),
+    (
+        "spo-served-friday",
+        "Stalking Protection Act 2019 s.9(1)",
+        "within the period of 3 days beginning with the date of service of the order",
+        "spo_initial",
+        D(2026, 3, 6),
+        None,
+        (),
+        D(2026, 3, 8),
+    ),
+    (
+        "spo-new-name",
+        "Stalking Protection Act 2019 s.9(3)",
+        "before the end of the period of 3 days beginning with the date on which that happens",
+        "spo_name",
+        D(2026, 3, 6),
+        None,
+        (),
+        D(2026, 3, 8),
+    ),
+    (
+        "spo-new-address",
+        "Stalking Protection Act 2019 s.9(4)",
+        "before the end of the period of 3 days beginning with the date on which that happens",
+        "spo_address",
+        D(2026, 3, 6),
+        None,
+        (),
+        D(2026, 3, 8),
+    ),
+    (
+        "dapo-made",
+        "Domestic Abuse Act 2021 s.41(2)",
+        "within the period of three days beginning with the day on which the order is made",
+        "dapo_initial",
+        D(2026, 3, 6),
+        None,
+        (),
+        D(2026, 3, 8),
+    ),
+    (
+        "dapo-new-name",
+        "Domestic Abuse Act 2021 s.41(4)",
+        "within the period of three days beginning with the day on which the person first uses that name",
+        "dapo_name",
+        D(2026, 3, 6),
+        None,
+        (),
+        D(2026, 3, 8),
+    ),
+    (
+        "dapo-new-address",
+        "Domestic Abuse Act 2021 s.41(5)",
+        "before the end of the period of three days beginning with the day on which that happens",
+        "dapo_address",
+        D(2026, 3, 6),
+        None,
+        (),
+        D(2026, 3, 8),
+    ),
+    (
+        "advance-not-occurred",
+        "SOA 2003 s.84(4)(b)",
+        "within the period of 6 days beginning with the date specified",
+        "advance_not_occurred",
+        D(2026, 3, 6),
+        None,
+        (),
+        D(2026, 3, 11),
+    ),
+    (
+        "advance-not-occurred-abroad",
+        "SOA 2003 s.84(5)",
+        "Section 83(6) applies to the determination of the period of 3 days ... and the period of 6 days",
+        "advance_not_occurred",
+        D(2026, 3, 6),
+        None,
+        (pause(D(2026, 3, 8), D(2026, 3, 9), ABROAD),),
+        D(2026, 3, 13),
+    ),
+    (
+        "weekly-after",
+        "SOA 2003 s.85(1), (5)(a)",
+        "within the applicable period after each event",
+        "weekly",
+        D(2026, 3, 6),
+        None,
+        (),
+        D(2026, 3, 13),
+    ),
+    (
+        "weekly-ends-in-custody",
+        "SOA 2003 s.85(3)",
+        "treated as continuing until the end of the period of 3 days beginning when subsection (4) first ceases to apply",
+        "weekly",
+        D(2026, 3, 6),
+        None,
+        (pause(D(2026, 3, 12), D(2026, 3, 15)),),
+        D(2026, 3, 18),
+    ),
+    (
+        "annual-after",
+        "SOA 2003 s.85(1)",
+        "within the period of one year after each event",
+        "annual",
+        D(2026, 3, 6),
+        None,
+        (),
+        D(2027, 3, 6),
+    ),
+    (
+        "annual-ends-abroad",
+        "SOA 2003 s.85(3), (4)(d)",
+        "outside the United Kingdom",
+        "annual",
+        D(2026, 3, 6),
+        None,
+        (pause(D(2027, 3, 1), D(2027, 3, 10), ABROAD),),
+        D(2027, 3, 13),
+    ),
+    (
+        "annual-leap-day",
+        "SOA 2003 s.85(1)",
+        "within the period of one year after each event",
+        "annual",
+        D(2028, 2, 29),
+        None,
+        (),
+        D(2029, 2, 28),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("section", "wording", "rule", "event_on", "days", "disregarded", "last_day"),
+    [pytest.param(*case[1:], id=case[0]) for case in DEADLINE_CASES],
+)
+def test_each_deadline_as_the_law_reads(
+    section: str,
+    wording: str,
+    rule: str,
+    event_on: dt.date,
+    days: int | None,
+    disregarded: tuple[Any, ...],
+    last_day: dt.date,
+) -> None:
+    deadline = deadline_rules.compute_deadline(rule, event_on, days=days, disregarded=disregarded)
+    assert deadline.due_at == end_of_day(last_day)
+    # The deadline names its source and the day it ends, as pages and the API show it.
+    assert deadline.explanation.startswith(deadline.source)
+    assert section.split(" s.")[0] in deadline.source or "DOMAIN.md" in section
+    assert deadline.explanation.endswith(f"→ end of {last_day:%a} {last_day.day} {last_day:%b %Y}")
+    assert wording  # every case quotes the words it follows
+
+
+def test_a_deadline_shows_its_rule_and_source() -> None:
+    deadline = deadline_rules.deadline("change", D(2026, 3, 6))
+    assert deadline.explanation == (
+        "SOA 2003 s.84(1): within 3 days beginning with the change (Fri 6 Mar 2026) "
+        "→ end of Sun 8 Mar 2026"
+    )
+    paused = deadline_rules.deadline(
+        "change", D(2026, 3, 6), disregarded=[pause(D(2026, 3, 7), D(2026, 3, 9))]
+    )
+    assert "Sat 7 Mar 2026 to Mon 9 Mar 2026 disregarded, in custody" in paused.explanation
+
+
+ADVANCE_CASES: list[
+    tuple[str, str, str, dt.date | None, dt.date, str, dt.date | None, dt.date | None]
+] = [
+    # (id, section, wording, occurred on, as of, outcome, s.84(1) again by, s.84(4)(b) by)
+    # Notified in advance for Tuesday 10 March 2026.
+    (
+        "on-the-day",
+        "SOA 2003 s.84(2)",
+        "may be given before ... the change of home address occurs",
+        D(2026, 3, 10),
+        D(2026, 3, 20),
+        "stands",
+        None,
+        None,
+    ),
+    (
+        "two-days-early",
+        "SOA 2003 s.84(3)",
+        "occurs more than 2 days before the date specified",
+        D(2026, 3, 8),
+        D(2026, 3, 20),
+        "stands",
+        None,
+        None,
+    ),
+    (
+        "three-days-early",
+        "SOA 2003 s.84(3)",
+        "the notification does not affect the duty imposed by subsection (1)",
+        D(2026, 3, 7),
+        D(2026, 3, 20),
+        "early",
+        D(2026, 3, 9),
+        None,
+    ),
+    (
+        "two-days-late",
+        "SOA 2003 s.84(4)",
+        "has not occurred by the end of the period of 3 days beginning with the date specified",
+        D(2026, 3, 12),
+        D(2026, 3, 20),
+        "stands",
+        None,
+        None,
+    ),
+    (
+        "three-days-late",
+        "SOA 2003 s.84(4)(a)-(b)",
+        "the notification does not affect the duty imposed by subsection (1)",
+        D(2026, 3, 13),
+        D(2026, 3, 20),
+        "not_occurred",
+        D(2026, 3, 15),
+        D(2026, 3, 15),
+    ),
+    (
+        "never",
+        "SOA 2003 s.84(4)(b)",
+        "notify to the police the fact that the event did not occur",
+        None,
+        D(2026, 3, 13),
+        "not_occurred",
+        None,
+        D(2026, 3, 15),
+    ),
+    (
+        "not-yet",
+        "SOA 2003 s.84(4)",
+        "by the end of the period of 3 days beginning with the date specified",
+        None,
+        D(2026, 3, 12),
+        "pending",
+        None,
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("section", "wording", "occurred_on", "as_of", "outcome", "again_by", "not_occurred_by"),
+    [pytest.param(*case[1:], id=case[0]) for case in ADVANCE_CASES],
+)
+def test_a_change_notified_in_advance(
+    section: str,
+    wording: str,
+    occurred_on: dt.date | None,
+    as_of: dt.date,
+    outcome: str,
+    again_by: dt.date | None,
+    not_occurred_by: dt.date | None,
+) -> None:
+    result = deadline_rules.advance_notice_outcome(D(2026, 3, 10), occurred_on, as_of=as_of)
+    assert result.outcome == outcome
+    assert (result.renotify.due_at if result.renotify else None) == (
+        end_of_day(again_by) if again_by else None
+    )
+    assert (result.not_occurred.due_at if result.not_occurred else None) == (
+        end_of_day(not_occurred_by) if not_occurred_by else None
+    )
+    assert wording
+
+
+FULL = {"names", "date_of_birth", "ni_number", "main_address"}
+
+COVER_CASES: list[tuple[str, str, str, str, str, set[str], bool]] = [
+    # (id, section, wording, due kind, its requirement, items notified, met?)
+    (
+        "change-met-by-its-item",
+        "SOA 2003 s.84(1)",
+        "notify to the police ... the new home address",
+        DueKind.CHANGE_NOTIFICATION,
+        "main_address",
+        {"main_address"},
+        True,
+    ),
+    (
+        "change-not-met-by-another-item",
+        "DOMAIN.md, Notification requirements",
+        "notifying one item meets only the items it covers",
+        DueKind.CHANGE_NOTIFICATION,
+        "main_address",
+        {"phone_numbers"},
+        False,
+    ),
+    (
+        "account-not-met-by-address",
+        "DOMAIN.md, Notification requirements",
+        "notifying one item meets only the items it covers",
+        DueKind.CHANGE_NOTIFICATION,
+        "bank_accounts",
+        {"main_address"},
+        False,
+    ),
+    (
+        "initial-not-met-by-one-optional-item",
+        "SOA 2003 s.83(1), (5)",
+        "notify to the police the information set out in subsection (5)",
+        DueKind.INITIAL_NOTIFICATION,
+        "",
+        {"phone_numbers"},
+        False,
+    ),
+    (
+        "initial-not-met-without-ni-number",
+        "SOA 2003 s.83(5)(b)",
+        "his national insurance number",
+        DueKind.INITIAL_NOTIFICATION,
+        "",
+        FULL - {"ni_number"},
+        False,
+    ),
+    (
+        "initial-met-by-full",
+        "SOA 2003 s.83(5)(a)-(d)",
+        "his date of birth; his national insurance number; his name ...; his home address",
+        DueKind.INITIAL_NOTIFICATION,
+        "",
+        FULL,
+        True,
+    ),
+    (
+        "initial-met-with-weekly-location",
+        "SOA 2003 s.83(7)(b)",
+        "the address or location of a place in the United Kingdom where he can regularly be found",
+        DueKind.INITIAL_NOTIFICATION,
+        "",
+        (FULL - {"main_address"}) | {"weekly_location"},
+        True,
+    ),
+    (
+        "annual-not-met-by-change",
+        "SOA 2003 s.85(1)",
+        "notify to the police the information set out in section 83(5)",
+        DueKind.ANNUAL_NOTIFICATION,
+        "",
+        {"main_address"},
+        False,
+    ),
+    (
+        "annual-met-by-full",
+        "SOA 2003 s.85(1)",
+        "notify to the police the information set out in section 83(5)",
+        DueKind.ANNUAL_NOTIFICATION,
+        "",
+        FULL | {"annual"},
+        True,
+    ),
+    (
+        "travel-meets-nothing",
+        "SOA 2003 s.86",
+        "notification requirements: travel outside the United Kingdom",
+        DueKind.CHANGE_NOTIFICATION,
+        "main_address",
+        {"foreign_travel"},
+        False,
+    ),
+    (
+        "weekly-met-by-location",
+        "SOA 2003 s.85(1), (5)(a)",
+        "within the applicable period after each event",
+        DueKind.WEEKLY_NOTIFICATION,
+        "weekly_location",
+        {"weekly_location"},
+        True,
+    ),
+    (
+        "order-needs-name-and-address",
+        "Stalking Protection Act 2019 s.9(2)",
+        "the person's name ... the person's home address",
+        DueKind.ORDER_NOTIFICATION,
+        "names+main_address",
+        {"names"},
+        False,
+    ),
+    (
+        "order-met-by-name-and-address",
+        "Domestic Abuse Act 2021 s.41(3)",
+        "the person's name ... the person's home address",
+        DueKind.ORDER_NOTIFICATION,
+        "names+main_address",
+        {"names", "main_address"},
+        True,
+    ),
+    (
+        "advance-not-occurred-met",
+        "SOA 2003 s.84(4)(b)",
+        "notify to the police the fact that the event did not occur",
+        DueKind.ADVANCE_NOT_OCCURRED,
+        "main_address",
+        {"main_address"},
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("section", "wording", "kind", "requirement", "notified", "met"),
+    [pytest.param(*case[1:], id=case[0]) for case in COVER_CASES],
+)
+def test_a_notification_meets_only_what_it_covers(
+    section: str, wording: str, kind: str, requirement: str, notified: set[str], met: bool
+) -> None:
+    from notifications.services import covers
+
+    item = DueItem(kind=kind, requirement=requirement)
+    assert covers(item, notified) is met
+    assert section and wording
+
+
+def test_an_address_counts_only_from_the_seventh_day_stayed() -> None:
+    # SOA 2003 s.84(6): "a period of 7 days, or 2 or more periods, in any period of 12 months,
+    # which taken together amount to 7 days".
+    assert deadline_rules.address_first_counts_on([(D(2026, 3, 1), D(2026, 3, 3))]) is None
+    assert deadline_rules.address_first_counts_on(
+        [(D(2026, 3, 1), D(2026, 3, 3)), (D(2026, 6, 1), D(2026, 6, 4))]
+    ) == D(2026, 6, 4)
