@@ -51,6 +51,9 @@ _RELATED_AS = {
     "assessor": lambda: serializers.SlugRelatedField(
         slug_field="username", queryset=m.StaffUser.objects.all(), required=False, allow_null=True
     ),
+    "compliance_officer": lambda: serializers.SlugRelatedField(
+        slug_field="username", queryset=m.StaffUser.objects.all(), required=False, allow_null=True
+    ),
     "responsible_officer": lambda: serializers.SlugRelatedField(
         slug_field="username", queryset=m.StaffUser.objects.all(), required=False, allow_null=True
     ),
