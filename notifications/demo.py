@@ -11,6 +11,11 @@ Idempotent: each person's story is told once, found again by their registration.
   requirement dropped, approved by a supervisor); and a suspected breach is recorded.
 - Craig BELLAMY-HART (n2, Northmoor): registered 10 days ago; his initial notification
   (due within 3 days) is overdue.
+- SMITH also opened a bank account 10 days ago and notified it 7 days ago: a change notified
+  late by one day (due by the end of the third day beginning with the opening, SOA 2003
+  s.84(1)), recorded as met late.
+- Stephen ASHWORTH's Stalking Protection Order (the register's demo) carries its notification
+  requirements (SPA 2019 s.9): name(s) and home address, its 3-day item long overdue.
 
 The scans then run once, so the tasks are in the officers' inboxes straight away.
 """
@@ -37,6 +42,7 @@ def load(world: DemoWorld) -> None:
     supervisor = world.user("NMP", Role.SUPERVISOR)
     _annual_due_soon_tailored_and_breached(world.nominals["n1"], officer, supervisor, today)
     _initial_overdue(world.nominals["n2"], officer, today)
+    _change_notified_a_day_late(world.nominals["n1"], officer, today)
     scans.scan_overdue()
     scans.scan_due_soon()
 
@@ -125,4 +131,36 @@ def _initial_overdue(nominal: Nominal, officer: StaffUser, today: dt.date) -> No
         officer,
         on=today - dt.timedelta(days=10),
         rationale="Stalking conviction with a suspended sentence; high RoSH",
+    )
+
+
+def _change_notified_a_day_late(nominal: Nominal, officer: StaffUser, today: dt.date) -> None:
+    """A new bank account opened on day 1, notified on day 4: one day late (SOA 2003 s.84(1))."""
+    if nominal.notifications.filter(items__contains=["bank_accounts"]).exists():
+        return
+    opened_on = today - dt.timedelta(days=10)
+    services.notification_record(
+        actor=officer,
+        nominal=nominal,
+        received_at=dt.datetime.combine(
+            opened_on + dt.timedelta(days=3), dt.time(11, 0), tzinfo=rules.LONDON
+        ),
+        channel=NotificationChannel.IN_PERSON,
+        station="Northmoor Central",
+        identity_checked=True,
+        items=["bank_accounts"],
+        details="Opened a current account at Northern Building Society.",
+        late_reason="Said he did not know a new account had to be notified",
+        changes=[
+            (
+                "financial-accounts",
+                {
+                    "kind": "bank_account",
+                    "provider": "Northern Building Society",
+                    "last_four": "4417",
+                    "joint": False,
+                    "opened_on": opened_on,
+                },
+            )
+        ],
     )
