@@ -149,10 +149,12 @@ def aggregate_terms(terms: dict[str, tuple[int | None, str | None]]) -> dict[str
         children.setdefault(link, []).append(key)
 
     def root(key: str) -> str:
-        seen = {key}
-        while key in parent and parent[key] not in seen:
+        path = [key]
+        while key in parent and parent[key] not in path:
             key = parent[key]
-            seen.add(key)
+            path.append(key)
+        if key in parent:  # a loop: every record on it shares one root
+            return min(path[path.index(parent[key]) :])
         return key
 
     groups: dict[str, list[str]] = {}
@@ -401,11 +403,13 @@ def _specified_check(
         parts.append("No convictions, cautions or findings are recorded.")
     for c, reasons in excluded:
         parts.append(f"{describe_conviction(c)} excluded: {'; '.join(reasons)}.")
+    # Only the convictions that count are its evidence (issue 10, finding 1): an excluded one
+    # named in the detail must never be taken as a record the decision relied on.
     return RuleCheck(
         rule=SPECIFIED_RULE,
         passed=bool(counted),
         detail=" ".join(parts),
-        record_ids=_unique([c.record_id for c in counted] + [c.record_id for c, _ in excluded]),
+        record_ids=_unique(c.record_id for c in counted),
     )
 
 

@@ -143,13 +143,22 @@ def registration_decide(
 
 
 def index_conviction(nominal: Nominal, outcome: rules.EligibilityOutcome) -> Conviction | None:
-    """The conviction the notification period runs from: the latest one the decision relied on."""
+    """The conviction the notification period runs from: of those the decision relied on, the
+    one giving the longest period (DOMAIN.md "Notification requirements"; SOA 2003 s.82), not
+    the latest. A record the rule table cannot read (custody with no length) is left out."""
+    from notifications import periods  # notifications builds on register, not the reverse
+
     used = {record_id for check in outcome.checks if check.passed for record_id in check.record_ids}
-    return (
-        Conviction.objects.filter(nominal=nominal, pk__in=[r for r in used if _is_uuid(r)])
-        .order_by("-conviction_date")
-        .first()
+    candidates = list(
+        Conviction.objects.filter(
+            nominal=nominal, pk__in=[r for r in used if _is_uuid(r)]
+        ).select_related("offence")
     )
+    found = periods.governing(nominal, candidates, skip_unreadable=True)
+    if found is not None:
+        return found[0]
+    # Only disposals that give no period (absolute discharge): keep the latest on record.
+    return max(candidates, key=lambda c: c.conviction_date, default=None)
 
 
 def _is_uuid(value: str) -> bool:

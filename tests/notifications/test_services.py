@@ -78,9 +78,13 @@ class RegistrationStartTests(ServiceTestCase):
         period = NotificationPeriod.objects.get(registration=person.registration)
         self.assertEqual(period.rule_key, "custody_over_6_under_30_months")
         self.assertFalse(period.indefinite)
-        self.assertEqual(period.ends_on, dt.date(2036, 3, 1))  # 10 years, the start day included
+        # Regression (issue 10, finding 1): SOA 2003 s.82(1) "beginning with the relevant date",
+        # the conviction on 2 November 2021 (s.82(6)), not registration on 2 March 2026.
+        self.assertEqual(period.starts_on, dt.date(2021, 11, 2))
+        self.assertEqual(period.ends_on, dt.date(2031, 11, 1))  # 10 years, the start day included
         self.assertEqual(period.conviction, person.index)
         self.assertIn("18 months", period.explanation)
+        self.assertIn("SOA 2003 s.82 as applied: custody more than 6 months", period.explanation)
 
         initial = _due(person.registration, DueKind.INITIAL_NOTIFICATION)
         self.assertEqual(initial.due_at, rules.end_of_day(dt.date(2026, 3, 5)))
@@ -90,7 +94,7 @@ class RegistrationStartTests(ServiceTestCase):
         self.assertEqual(initial.history.first().history_user, self.officer_a)
         self.assertEqual(
             _due(person.registration, DueKind.PERIOD_END).due_at,
-            rules.end_of_day(dt.date(2036, 3, 1)),
+            rules.end_of_day(dt.date(2031, 11, 1)),
         )
         self.assertEqual(
             _due(person.registration, DueKind.REGISTRATION_REVIEW).due_at.date(),
@@ -108,7 +112,8 @@ class RegistrationStartTests(ServiceTestCase):
         )
         period = NotificationPeriod.objects.get(registration=person.registration)
         self.assertEqual(period.rule_key, "caution")
-        self.assertEqual(period.ends_on, dt.date(2028, 1, 9))
+        # 2 years beginning with the caution on 1 June 2023 (s.82(6)(c)), not registration.
+        self.assertEqual(period.ends_on, dt.date(2025, 5, 31))
 
     def test_thirty_months_custody_is_indefinite_with_a_review(self) -> None:
         person = register(self.officer_a, starts_on=dt.date(2026, 1, 10), index_months=30)
@@ -116,7 +121,10 @@ class RegistrationStartTests(ServiceTestCase):
         self.assertEqual(period.rule_key, "custody_30_months_plus")
         self.assertTrue(period.indefinite)
         self.assertIsNone(period.ends_on)
-        self.assertEqual(period.review_on, dt.date(2041, 1, 10))
+        # Reviewable 15 years after the initial notification (s.91B), not registration: no
+        # review date until that notification is made.
+        self.assertIsNone(period.review_on)
+        self.assertIn("15 years after the initial notification", period.explanation)
         self.assertFalse(DueItem.objects.filter(kind=DueKind.PERIOD_END).exists())
 
     def test_requirements_start_once_and_only_from_the_persons_conviction(self) -> None:

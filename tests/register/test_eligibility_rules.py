@@ -333,7 +333,8 @@ def test_unknown_age_at_offence_means_the_conviction_does_not_count() -> None:
     outcome = evaluate(facts, BROAD, AS_OF)
 
     specified = check(outcome, "Convicted of a specified")
-    assert not specified.passed and specified.record_ids == ("c1",)
+    # Named in the detail, but an excluded conviction is never evidence (issue 10, finding 1).
+    assert not specified.passed and specified.record_ids == ()
     assert "age at offence unknown" in specified.detail
 
 
@@ -440,7 +441,8 @@ def test_insanity_finding_counts_and_non_specified_offences_are_explained() -> N
     outcome = evaluate(facts, LORDS, AS_OF)
 
     specified = check(outcome, "Convicted of a specified")
-    assert specified.record_ids == ("ngri", "theft")
+    # Regression (issue 10, finding 1): the excluded theft is explained but not evidence.
+    assert specified.record_ids == ("ngri",)
     assert "(found not guilty by reason of insanity) on 1 January 2020" in specified.detail
     assert (
         "Theft (TA 1968 s.1) on 1 January 2019 excluded: not a specified domestic abuse or "
