@@ -58,6 +58,7 @@ from register.api_conventions import (
     RoleGate,
     check_if_match,
     etag_for,
+    if_match_write,
     with_etag,
 )
 from register.audit import log_api_reads
@@ -205,9 +206,10 @@ class CaseItemApi(APIView):
         parameters=[IF_MATCH_HEADER],
         summary="Change the case's level (who, when and why are recorded)",
     )
+    @if_match_write
     def patch(self, request: StaffApiRequest, case_id: str) -> Response:
         case = selectors.case_get(user=request.user, case_id=case_id, action="change")
-        check_if_match(request, case_etag(case))
+        check_if_match(request, case, case_etag)
         data = CaseUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.case_change_level(actor=request.user, case=case, **data.validated_data)
@@ -226,9 +228,10 @@ class CaseTerminationApi(APIView):
         parameters=[IF_MATCH_HEADER],
         summary="End a case: a reason valid for its category and an approved closing plan",
     )
+    @if_match_write
     def post(self, request: StaffApiRequest, case_id: str) -> Response:
         case = selectors.case_get(user=request.user, case_id=case_id, action="change")
-        check_if_match(request, case_etag(case))
+        check_if_match(request, case, case_etag)
         data = TerminationInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -262,9 +265,10 @@ class CaseArchiveApi(APIView):
         parameters=[IF_MATCH_HEADER],
         summary="Archive a terminated case (coordinators); the first review falls due 2 years on",
     )
+    @if_match_write
     def post(self, request: StaffApiRequest, case_id: str) -> Response:
         case = _coordinators_case(request, case_id)
-        check_if_match(request, case_etag(case))
+        check_if_match(request, case, case_etag)
         data = ArchiveInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.case_archive(actor=request.user, case=case, **data.validated_data)
@@ -495,9 +499,10 @@ class ActionItemApi(APIView):
         parameters=[IF_MATCH_HEADER],
         summary="Close an action (its owner, or the chairing agency)",
     )
+    @if_match_write
     def patch(self, request: StaffApiRequest, action_id: str) -> Response:
         action = selectors.action_get(user=request.user, action_id=action_id)
-        check_if_match(request, action_etag(action))
+        check_if_match(request, action, action_etag)
         data = ActionUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.action_complete(actor=request.user, action=action, **data.validated_data)

@@ -25,6 +25,7 @@ from register.api_conventions import (
     RoleGate,
     check_if_match,
     etag_for,
+    if_match_write,
     with_etag,
 )
 from register.audit import log_api_reads
@@ -160,9 +161,10 @@ class NominalDetailApi(APIView):
         responses={200: NominalOutput},
         parameters=[IF_MATCH_HEADER],
     )
+    @if_match_write
     def patch(self, request: StaffApiRequest, nominal_id: str) -> Response:
         nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id, action="change")
-        check_if_match(request, nominal_etag(nominal))
+        check_if_match(request, nominal, nominal_etag)
         data = NominalInput(data=request.data, partial=True)
         _raise_with_reason(data, request)
         services.nominal_update(actor=request.user, nominal=nominal, **data.validated_data)
@@ -260,9 +262,11 @@ class NominalDetailItemApi(APIView):
         )
         return with_etag(Response(detail_serializer(self.kind)(detail).data), detail_etag(detail))
 
+    @if_match_write
     def patch(self, request: StaffApiRequest, nominal_id: str, detail_id: str) -> Response:
         detail = self._get(request, nominal_id, detail_id, "change")
-        check_if_match(request, detail_etag(detail))
+        nominal = services.detail_kind(self.kind).nominal_of(detail)
+        check_if_match(request, detail, detail_etag, first=[nominal])
         data = detail_serializer(self.kind)(detail, data=request.data, partial=True)
         _raise_with_reason(data, request)
         values = dict(data.validated_data)
@@ -276,9 +280,11 @@ class NominalDetailItemApi(APIView):
         )
         return with_etag(Response(detail_serializer(self.kind)(detail).data), detail_etag(detail))
 
+    @if_match_write
     def delete(self, request: StaffApiRequest, nominal_id: str, detail_id: str) -> Response:
         detail = self._get(request, nominal_id, detail_id, "change")
-        check_if_match(request, detail_etag(detail))
+        nominal = services.detail_kind(self.kind).nominal_of(detail)
+        check_if_match(request, detail, detail_etag, first=[nominal], delete=True)
         reason = ReasonInput(data=request.data)
         reason.is_valid(raise_exception=True)
         services.nominal_detail_remove(

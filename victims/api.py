@@ -27,6 +27,7 @@ from register.api_conventions import (
     RoleGate,
     check_if_match,
     etag_for,
+    if_match_write,
     with_etag,
 )
 from register.audit import log_api_reads
@@ -136,9 +137,10 @@ class VictimItemApi(APIView):
         responses=OpenApiTypes.OBJECT,
         summary="Change the victim's own fields (compartment holders only)",
     )
+    @if_match_write
     def patch(self, request: StaffApiRequest, victim_id: str) -> Response:
         victim = selectors.victim_get_compartment(user=request.user, victim_id=victim_id)
-        check_if_match(request, victim_etag(victim))
+        check_if_match(request, victim, victim_etag)
         data = VictimUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -161,9 +163,10 @@ class ContactDetailsApi(APIView):
         responses=OpenApiTypes.OBJECT,
         summary="Set the victim's contact details (compartment holders only)",
     )
+    @if_match_write
     def put(self, request: StaffApiRequest, victim_id: str) -> Response:
         victim = selectors.victim_get_compartment(user=request.user, victim_id=victim_id)
-        check_if_match(request, victim_etag(victim))
+        check_if_match(request, victim, victim_etag)
         data = ContactDetailsInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -358,9 +361,10 @@ class SchemeOfferApi(APIView):
         responses=OpenApiTypes.OBJECT,
         summary="Record the scheme offer and the victim's answer",
     )
+    @if_match_write
     def put(self, request: StaffApiRequest, victim_id: str) -> Response:
         victim = selectors.victim_get_compartment(user=request.user, victim_id=victim_id)
-        check_if_match(request, victim_etag(victim))
+        check_if_match(request, victim, victim_etag)
         data = OfferInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.scheme_offer_record(actor=request.user, victim=victim, **data.validated_data)
@@ -575,9 +579,10 @@ class AllocationApi(APIView):
         responses=OpenApiTypes.OBJECT,
         summary="Allocate the victim to one of the owning agency's VLOs (or unallocate)",
     )
+    @if_match_write
     def put(self, request: StaffApiRequest, victim_id: str) -> Response:
         victim = _owning_vlos_victim(request, victim_id)
-        check_if_match(request, victim_etag(victim))
+        check_if_match(request, victim, victim_etag)
         data = AllocationInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.victim_allocate(

@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from register import page_helpers, selectors, services
+from register.api_conventions import check_page_version, page_version
 from register.audit import log_page_reads
 from register.errors import DomainError
 from register.forms import RemoveForm, detail_form_class
@@ -116,6 +118,7 @@ def _render_form(
             if detail is not None and spec.parent_field != "nominal"
             else None,
             "back_url": _profile_url(nominal, spec.slug),
+            "version": page_version(request, detail) if detail is not None else "",
         },
     )
 
@@ -155,13 +158,15 @@ def detail_edit(request: StaffRequest, nominal_id: str, kind: str, detail_id: st
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.nominal_detail_update(
-                actor=request.user,
-                kind=kind,
-                detail=detail,
-                data=form.service_data(),
-                reason=form.cleaned_data["reason"],
-            )
+            with transaction.atomic():
+                check_page_version(request.POST.get("version"), detail, first=[nominal])
+                services.nominal_detail_update(
+                    actor=request.user,
+                    kind=kind,
+                    detail=detail,
+                    data=form.service_data(),
+                    reason=form.cleaned_data["reason"],
+                )
         except DomainError as error:
             _apply_domain_error(form, error)
         else:
@@ -180,12 +185,20 @@ def detail_remove(
     spec = _spec(kind)
     detail, nominal = _changeable_detail(request, spec, nominal_id, detail_id)
     description = str(detail)
+    version = page_version(request, detail)
     form = RemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.nominal_detail_remove(
-                actor=request.user, kind=kind, detail=detail, reason=form.cleaned_data["reason"]
-            )
+            with transaction.atomic():
+                check_page_version(
+                    request.POST.get("version"), detail, first=[nominal], delete=True
+                )
+                services.nominal_detail_remove(
+                    actor=request.user,
+                    kind=kind,
+                    detail=detail,
+                    reason=form.cleaned_data["reason"],
+                )
         except DomainError as error:
             _apply_domain_error(form, error)
         else:
@@ -211,5 +224,6 @@ def detail_remove(
             "label_with_article": _with_article(spec.label),
             "also_removed": also_removed,
             "back_url": _profile_url(nominal, kind),
+            "version": version,
         },
     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from register import page_helpers, selectors, services
+from register.api_conventions import check_page_version, page_version
 from register.audit import log_page_reads
 from register.errors import DomainError
 from register.forms import (
@@ -214,14 +216,17 @@ def nominal_edit(request: StaffRequest, nominal_id: str) -> HttpResponse:
         instance=nominal,
         officers=page_helpers.responsible_officer_choices(nominal=nominal),
     )
+    version = page_version(request, nominal)
     if request.method == "POST" and form.is_valid():
         try:
-            services.nominal_update(
-                actor=request.user,
-                nominal=nominal,
-                reason=form.cleaned_data["reason"],
-                **form.service_data(),
-            )
+            with transaction.atomic():
+                check_page_version(request.POST.get("version"), nominal)
+                services.nominal_update(
+                    actor=request.user,
+                    nominal=nominal,
+                    reason=form.cleaned_data["reason"],
+                    **form.service_data(),
+                )
         except DomainError as error:
             _apply_domain_error(form, error)
         else:
@@ -230,7 +235,9 @@ def nominal_edit(request: StaffRequest, nominal_id: str) -> HttpResponse:
     elif request.method == "GET":
         log_page_reads(request, [nominal], "Nominal opened to change")
     return render(
-        request, "register/nominal_edit.html", {"form": form, "nominal": nominal, "title": title}
+        request,
+        "register/nominal_edit.html",
+        {"form": form, "nominal": nominal, "title": title, "version": version},
     )
 
 
