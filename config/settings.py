@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A POST retried with its Idempotency-Key gets the first response, not a second action.
+    "core.idempotency.IdempotencyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -230,6 +232,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.idempotency.document_idempotency_key",
+    ],
 }
 
 # Celery: Redis when configured, the filesystem transport otherwise.
@@ -312,7 +318,13 @@ OUTBOX_HANDLERS = {
     "notifications.overdue_email": "notifications.digest.send_outbox_email",
     "notifications.daily_digest": "notifications.digest.send_outbox_email",
 }
+# Policy: how long an Idempotency-Key is remembered; a periodic task deletes older ones.
+IDEMPOTENCY_KEY_TTL = timedelta(hours=int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24")))
 CELERY_BEAT_SCHEDULE = {
+    "idempotency-expiry": {
+        "task": "core.tasks.delete_expired_idempotency_records",
+        "schedule": timedelta(hours=1),
+    },
     "outbox-sweep": {
         "task": "core.tasks.sweep_outbox",
         "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),

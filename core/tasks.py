@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from core import outbox
+from core import idempotency, outbox
 
 
 @shared_task
@@ -20,3 +20,8 @@ def sweep_outbox() -> dict[str, int]:
         outbox.kick()
     return {"sent": result.sent, "retrying": result.retrying, "dead": result.dead}
 
+
+@shared_task
+def delete_expired_idempotency_records() -> int:
+    """Forget Idempotency-Keys older than IDEMPOTENCY_KEY_TTL. Running twice deletes nothing more."""
+    return idempotency.delete_expired()
