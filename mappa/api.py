@@ -39,7 +39,10 @@ from mappa.serializers import (
     CaseInput,
     CaseOutput,
     CaseUpdateInput,
+    ConsiderationInput,
+    ConsiderationOutput,
     DecisionInput,
+    EligibilityOutput,
     MeetingDetailOutput,
     MeetingInput,
     MeetingOutput,
@@ -623,3 +626,71 @@ class VisitListApi(_List):
                 concerns=values.get("concerns", ""),
             )
         return Response(VisitOutput(visit).data, status=status.HTTP_201_CREATED)
+
+
+# The Category 3 consideration and eligibility -----------------------------------------------
+
+
+class ConsiderationApi(APIView):
+    permission_classes = [RoleGate]
+    gate_model = MappaCase
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[PURPOSE_HEADER],
+        responses=ConsiderationOutput,
+        summary="The Category 3 consideration recorded for a case (404 until recorded)",
+    )
+    def get(self, request: StaffApiRequest, case_id: str) -> Response:
+        case = selectors.case_get(user=request.user, case_id=case_id)
+        record = selectors.consideration_of(case)
+        if record is None:
+            raise Http404
+        log_api_reads(request, [case.nominal], "Partner system read of a Category 3 consideration")
+        return Response(ConsiderationOutput(record).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=ConsiderationInput,
+        responses={201: ConsiderationOutput},
+        summary="Record whether a Category 1, 2 or 4 case was considered for Category 3, the "
+        "outcome and why (a referral to the coordinator when the outcome is refer)",
+    )
+    def post(self, request: StaffApiRequest, case_id: str) -> Response:
+        case = selectors.case_get(user=request.user, case_id=case_id, action="change")
+        data = ConsiderationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = services.category_3_consideration_record(
+            actor=request.user, case=case, **data.validated_data
+        )
+        return Response(ConsiderationOutput(record).data, status=status.HTTP_201_CREATED)
+
+
+class EligibilityApi(APIView):
+    permission_classes = [RoleGate]
+    gate_model = MappaCase
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[PURPOSE_HEADER],
+        responses=EligibilityOutput,
+        summary="Category 2 and 3 eligibility from the records today, each with its rule and "
+        "source",
+    )
+    def get(self, request: StaffApiRequest, nominal_id: str) -> Response:
+        nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id)
+        found = selectors.eligibility(nominal)
+        log_api_reads(request, [nominal], "Partner system read of MAPPA eligibility")
+
+        def outcome(o: Any) -> dict[str, Any]:
+            return {"eligible": o.eligible, "explanation": o.explanation, "rule": o.source}
+
+        return Response(
+            EligibilityOutput(
+                {
+                    "nominal": nominal.pk,
+                    "category_2": outcome(found.category_2),
+                    "category_3": outcome(found.category_3),
+                }
+            ).data
+        )

@@ -26,6 +26,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "api-mappa-archive-review",
     ),
     api_path(
+        "mappa/cases/<str:case_id>/category-3-consideration/",
+        api.ConsiderationApi.as_view(),
+        "api-mappa-category-3-consideration",
+    ),
+    api_path(
+        "mappa/eligibility/<str:nominal_id>/",
+        api.EligibilityApi.as_view(),
+        "api-mappa-eligibility",
+    ),
+    api_path(
         "mappa/plans/<str:plan_id>/approval/",
         api.PlanApprovalApi.as_view(),
         "api-mappa-plan-approval",

@@ -11,7 +11,7 @@ class MappaConfig(AppConfig):
         from register import access, events
 
         # Registering a DA/stalking offender proposes a MAPPA case to the coordinator.
-        events.listen_registration(services.propose_on_registration)
+        events.listen_registration(services.on_registration)
 
         # Records hang off a nominal and are reached through it; the role decides who may look.
         # Deciding referrals and approving plans need more (see mappa.services).

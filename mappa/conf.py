@@ -20,7 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "FIRST_MEETING_WORKING_DAYS": 20,
     # Reviews at least every N weeks, by level.
     "REVIEW_WEEKS": {2: 16, 3: 8},
-    # Archive reviews: this many years after archiving, then every N years.
+    # Archive reviews: this many years after archiving, then every N years from the archive date
+    # (the source's figures, rules.ARCHIVE_SOURCE; a setting only so that a change is data).
     "ARCHIVE_FIRST_REVIEW_YEARS": 2,
     "ARCHIVE_REVIEW_EVERY_YEARS": 10,
     # Home visits: days between visits by the nominal's current risk level (a plan may set its own).
@@ -38,3 +39,22 @@ DEFAULTS: dict[str, Any] = {
 
 def get(name: str) -> Any:
     return getattr(settings, f"MAPPA_{name}", DEFAULTS[name])
+
+
+# What each policy setting is, for the MAPPA rules page: local policy, not law.
+POLICY_LABELS: dict[str, str] = {
+    "FIRST_MEETING_WORKING_DAYS": "First Level 2/3 meeting after an accepted referral (working days)",
+    "REVIEW_WEEKS": "Longest gap between MAPP meeting reviews (weeks, by level)",
+    "VISIT_DAYS_BY_RISK": "Home visit frequency by risk level (days; a plan may set its own)",
+    "CATEGORY_3_MONTHS_BEFORE_END": "Consider for Category 3 this many months before the end",
+    "CASELOAD_GUIDE_MAX": "Caseload guide: most cases per offender manager",
+    "CASELOAD_GUIDE_MIN": "Caseload guide: fewest cases per offender manager",
+    "SPECIALIST_GUIDE_OVERALL": "Specialist team guide: cases per officer",
+    "SPECIALIST_GUIDE_HIGH": "Specialist team guide: high-risk cases per officer",
+    "SPECIALIST_GUIDE_VERY_HIGH": "Specialist team guide: very high-risk cases per officer",
+}
+
+
+def policy_settings() -> list[tuple[str, str, Any]]:
+    """(label, setting name, value) for each policy setting, as configured now."""
+    return [(label, f"MAPPA_{name}", get(name)) for name, label in POLICY_LABELS.items()]

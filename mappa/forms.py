@@ -8,10 +8,12 @@ from typing import Any
 
 from django import forms
 
+from mappa import rules
 from mappa.models import (
     ActionStatus,
     ArchiveDecision,
     Category,
+    ConsiderationOutcome,
     Level,
     PlanKind,
     TerminationReason,
@@ -217,7 +219,18 @@ class TerminateForm(_Form):
     termination_reason = forms.ChoiceField(
         label="Why the case ends", choices=TerminationReason.choices, widget=forms.RadioSelect
     )
-    note = _text("Details")
+    terminated_on = forms.DateField(
+        label="Date",
+        required=False,
+        widget=date_widget(),
+        help_text="For a death, removal from the UK or transfer: the date it happened "
+        "(required). Otherwise leave blank for today.",
+    )
+    note = _text(
+        "Details",
+        help_text="For a death, how it was confirmed; for a removal, the Home Office reference; "
+        "for a transfer, the MAPPA area and lead agency taking the case.",
+    )
 
     def __init__(self, *args: Any, meetings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -226,9 +239,36 @@ class TerminateForm(_Form):
             required=False,
             label="The meeting that decided (Category 3)",
             empty_label="Choose the meeting",
+            help_text="A held Level 2 or 3 meeting whose recorded outcome for this case is that "
+            "the risk has reduced.",
         )
         govuk_messages(field, "meeting")
         self.fields["meeting"] = field
+
+
+class ConsiderationForm(_Form):
+    considered = forms.TypedChoiceField(
+        label="Was the case considered for Category 3?",
+        coerce=lambda v: v == "yes",
+        choices=[("yes", "Yes"), ("no", "No: say why below")],
+        widget=forms.RadioSelect,
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome (if considered)",
+        required=False,
+        choices=ConsiderationOutcome.choices,
+        widget=forms.RadioSelect,
+    )
+    proposed_level = forms.TypedChoiceField(
+        label="Proposed level (if referred)",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "Choose a level"), (2, "Level 2"), (3, "Level 3")],
+        help_text="Category 3 cases are managed at Level 2 or 3 only.",
+    )
+    rationale = _text("Reasons for the decision", 5)
+    decided_on = forms.DateField(label="Date decided", widget=date_widget())
 
 
 class ArchiveForm(_Form):
@@ -295,7 +335,14 @@ class MeetingCaseForm(_Form):
         label="Next review date",
         required=False,
         widget=date_widget(),
-        help_text="Leave blank for the longest the level allows (16 weeks at Level 2, 8 at Level 3).",
+        help_text="Leave blank for the longest the level allows (16 weeks at Level 2, 8 at "
+        "Level 3: local policy settings, not law).",
+    )
+    risk_reduced = forms.BooleanField(
+        label="The meeting decided the risk of harm has reduced sufficiently, or the case no "
+        "longer needs active multi-agency management",
+        required=False,
+        help_text=f"What ends a Category 3 case. Source: {rules.CAT3_END_SOURCE}",
     )
     reason = ReasonField(initial="Agreed at the meeting")
 

@@ -17,9 +17,11 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from mappa import rules
 from mappa.models import (
     ArchiveReview,
     CaseStatus,
+    Category3Consideration,
     HomeVisit,
     LevelChange,
     MappaCase,
@@ -105,10 +107,30 @@ class NominalMappa:
     archive_reviews: list[ArchiveReview] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
     due_items: list[DueItem] = field(default_factory=list)
+    consideration: Category3Consideration | None = None
+    eligibility: Eligibility | None = None
 
     @property
     def plan_in_force(self) -> RiskManagementPlan | None:
         return next((p for p in self.plans if p.status == PlanStatus.APPROVED), None)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Category 2 and 3 outcomes for one person today, each with its rule and source."""
+
+    category_2: rules.Outcome
+    category_3: rules.Outcome
+
+
+def eligibility(nominal: Nominal) -> Eligibility:
+    """Four queries whatever the number of convictions (mappa.services builds the facts)."""
+    from mappa import services
+
+    return Eligibility(
+        category_2=services.category_2_outcome(nominal),
+        category_3=services.category_3_outcome(nominal),
+    )
 
 
 def nominal_mappa(*, user: StaffUser, nominal_id: uuid.UUID | str) -> NominalMappa:
@@ -125,6 +147,7 @@ def nominal_mappa(*, user: StaffUser, nominal_id: uuid.UUID | str) -> NominalMap
             cases=cases,
             current=None,
             referrals=list(_referrals().filter(nominal=nominal)),
+            eligibility=eligibility(nominal),
         )
     return NominalMappa(
         nominal=nominal,
@@ -155,6 +178,10 @@ def nominal_mappa(*, user: StaffUser, nominal_id: uuid.UUID | str) -> NominalMap
             .select_related("owner")
             .order_by("due_at")
         ),
+        consideration=Category3Consideration.objects.filter(case=current)
+        .select_related("decided_by", "referral")
+        .first(),
+        eligibility=eligibility(nominal),
     )
 
 
@@ -166,6 +193,10 @@ MAPPA_DUE_KINDS = (
     "archive_review",
     "category_3",
 )
+
+
+def consideration_of(case: MappaCase) -> Category3Consideration | None:
+    return Category3Consideration.objects.filter(case=case).first()
 
 
 def plan_get(

@@ -6,10 +6,13 @@ from typing import Any
 
 from rest_framework import serializers
 
+from mappa import rules
 from mappa.models import (
     ActionStatus,
     ArchiveDecision,
     ArchiveReview,
+    Category3Consideration,
+    ConsiderationOutcome,
     HomeVisit,
     LevelChange,
     MappaCase,
@@ -43,6 +46,14 @@ class CaseOutput(serializers.ModelSerializer[MappaCase]):
     nominal = serializers.UUIDField(source="nominal_id")
     lead_agency = AgencyCode()
     responsible_manager = Username()
+    termination_meeting = serializers.UUIDField(source="termination_meeting_id", allow_null=True)
+    termination_source = serializers.SerializerMethodField(
+        help_text="The rule and source of the ending, once the case has ended"
+    )
+
+    def get_termination_source(self, obj: MappaCase) -> str:
+        ending = rules.ENDINGS.get(obj.termination_reason)
+        return str(ending.source) if ending else ""
 
     class Meta:
         model = MappaCase
@@ -61,6 +72,8 @@ class CaseOutput(serializers.ModelSerializer[MappaCase]):
             "termination_reason",
             "termination_note",
             "terminated_on",
+            "termination_meeting",
+            "termination_source",
             "archived_on",
             "created_at",
             "updated_at",
@@ -108,6 +121,13 @@ class ArchiveReviewInput(serializers.Serializer[Any]):
 
 class ArchiveReviewOutput(serializers.ModelSerializer[ArchiveReview]):
     reviewed_by = Username()
+    rule = serializers.SerializerMethodField(help_text="Why the reviews fall when they do")
+
+    def get_rule(self, obj: ArchiveReview) -> str:
+        return (
+            "2 years after archiving, then every 10 years from the archive date. Source: "
+            f"{rules.ARCHIVE_SOURCE}"
+        )
 
     class Meta:
         model = ArchiveReview
@@ -120,6 +140,7 @@ class ArchiveReviewOutput(serializers.ModelSerializer[ArchiveReview]):
             "decision",
             "rationale",
             "next_due_on",
+            "rule",
         ]
 
 
@@ -130,6 +151,11 @@ class ReferralOutput(serializers.ModelSerializer[Referral]):
     addressed_to = AgencyCode()
     decided_by = Username()
     case = serializers.UUIDField(source="case_id", allow_null=True)
+    registration = serializers.UUIDField(
+        source="registration_id",
+        allow_null=True,
+        help_text="Set when the register proposed the case because the person was registered",
+    )
 
     class Meta:
         model = Referral
@@ -148,6 +174,7 @@ class ReferralOutput(serializers.ModelSerializer[Referral]):
             "decided_at",
             "decision_reason",
             "case",
+            "registration",
             "created_at",
         ]
 
@@ -185,7 +212,7 @@ class MeetingCaseOutput(serializers.ModelSerializer[MeetingCase]):
 
     class Meta:
         model = MeetingCase
-        fields = ["case", "nominal", "plan_agreed", "next_review_on"]
+        fields = ["case", "nominal", "plan_agreed", "next_review_on", "risk_reduced"]
 
 
 class MeetingOutput(serializers.ModelSerializer[Meeting]):
@@ -338,3 +365,56 @@ class VisitInput(serializers.Serializer[Any]):
                 {"planned_on": ["Give planned_on to plan a visit, or visited_on to record one"]}
             )
         return attrs
+
+
+class ConsiderationOutput(serializers.ModelSerializer[Category3Consideration]):
+    case = serializers.UUIDField(source="case_id")
+    decided_by = Username()
+    referral = serializers.UUIDField(source="referral_id", allow_null=True)
+    rule = serializers.SerializerMethodField(help_text="The rule and its source")
+
+    class Meta:
+        model = Category3Consideration
+        fields = [
+            "id",
+            "case",
+            "considered",
+            "outcome",
+            "rationale",
+            "decided_by",
+            "decided_on",
+            "referral",
+            "rule",
+            "created_at",
+        ]
+
+    def get_rule(self, obj: Category3Consideration) -> str:
+        return str(rules.CONSIDER_SOURCE)
+
+
+class ConsiderationInput(serializers.Serializer[Any]):
+    considered = serializers.BooleanField()
+    outcome = serializers.ChoiceField(
+        choices=ConsiderationOutcome.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when considered",
+    )
+    rationale = serializers.CharField()
+    decided_on = serializers.DateField(required=False, allow_null=True, default=None)
+    proposed_level = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="2 or 3, to refer"
+    )
+
+
+class OutcomeOutput(serializers.Serializer[Any]):
+    eligible = serializers.BooleanField()
+    explanation = serializers.CharField()
+    rule = serializers.CharField(help_text="The source the rule follows")
+
+
+class EligibilityOutput(serializers.Serializer[Any]):
+    nominal = serializers.UUIDField()
+    category_2 = OutcomeOutput()
+    category_3 = OutcomeOutput()

@@ -1012,6 +1012,11 @@ def category_3_consideration_record(
 # Proposals on registration -------------------------------------------------------------------
 
 
+def on_registration(event: events.RegistrationEvent) -> None:
+    """The listener (mappa.apps): a proposal on registering, a withdrawal on ending."""
+    propose_on_registration(event)
+
+
 def propose_on_registration(event: events.RegistrationEvent) -> Referral | None:
     """Registering a DA or stalking offender proposes a MAPPA case to the lead agency's
     coordinator: registrants "would be managed in the same way as" Category 1

@@ -43,6 +43,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mappa/cases/<str:case_id>/terminate/", views.case_terminate, name="mappa-case-terminate"),
     path("mappa/cases/<str:case_id>/archive/", views.case_archive, name="mappa-case-archive"),
     path(
+        "mappa/cases/<str:case_id>/category-3/",
+        views.category_3_consideration,
+        name="mappa-category-3-consideration",
+    ),
+    path("mappa/rules/", views.rules_page, name="mappa-rules"),
+    path(
         "mappa/cases/<str:case_id>/archive-review/",
         views.archive_review,
         name="mappa-archive-review",

@@ -204,6 +204,14 @@ def nominal_mappa(request: StaffRequest, nominal_id: str) -> HttpResponse:
             "can_approve": user.has_role(*services.APPROVER_ROLES),
             "pending_referral": any(r.status == ReferralStatus.PENDING for r in data.referrals),
             "now": timezone.now(),
+            "can_consider": current is not None
+            and data.consideration is None
+            and services.consideration_allowed(current),
+            "consider_source": str(rules.CONSIDER_SOURCE),
+            "archive_source": str(rules.ARCHIVE_SOURCE),
+            "termination_source": str(rules.ENDINGS[current.termination_reason].source)
+            if current is not None and current.termination_reason in rules.ENDINGS
+            else "",
         },
     )
 
@@ -266,6 +274,7 @@ def referral_decide(request: StaffRequest, referral_id: str) -> HttpResponse:
         context={
             "nominal": nominal,
             "referral": referral,
+            "eligibility": selectors.eligibility(nominal),
             "title": "Decide the referral",
             "button": "Record decision",
             "back": reverse("mappa-home"),
@@ -399,6 +408,11 @@ def case_terminate(request: StaffRequest, case_id: str) -> HttpResponse:
         cases__case=case, status=MeetingStatus.HELD
     )
     form = forms.TerminateForm(request.POST or None, meetings=meetings)
+    endings = [
+        {"label": e.label, "source": str(e.source)}
+        for e in rules.ENDINGS.values()
+        if case.category in e.categories
+    ]
     return _form_page(
         request,
         form,
@@ -410,10 +424,74 @@ def case_terminate(request: StaffRequest, case_id: str) -> HttpResponse:
             "case": case,
             "title": "End the MAPPA case",
             "button": "End case",
+            "endings": endings,
+            "rules_note": "Each ending is checked against the records: the notification period "
+            "or licence end dates, the meeting's recorded outcome, the Category 3 consideration "
+            "(Categories 1, 2 and 4 at Level 2 or 3) and an approved closing plan.",
         },
         read=[case.nominal],
         purpose="Opened the form to end a MAPPA case",
     )
+
+
+@casework_only
+@require_http_methods(["GET", "POST"])
+def category_3_consideration(request: StaffRequest, case_id: str) -> HttpResponse:
+    """Record the Category 3 consideration of a Cat 1, 2 or 4 case (once)."""
+    case = _changeable_case(request, case_id, active=False)
+    if not services.consideration_allowed(case) or selectors.consideration_of(case) is not None:
+        raise Http404
+    form = forms.ConsiderationForm(
+        request.POST or None, initial={"decided_on": timezone.localdate()}
+    )
+    return _form_page(
+        request,
+        form,
+        save=lambda d: services.category_3_consideration_record(actor=request.user, case=case, **d),
+        done=lambda c: _mappa_url(case.nominal_id, "category-3"),
+        success="Category 3 consideration recorded",
+        context={
+            "nominal": case.nominal,
+            "case": case,
+            "title": "Record the Category 3 consideration",
+            "button": "Record decision",
+            "rules_note": f"Source: {rules.CONSIDER_SOURCE}. Referring sends a Category 3 "
+            "referral to the lead agency's MAPPA coordinator, who decides.",
+        },
+        read=[case.nominal],
+        purpose="Opened the form to record a Category 3 consideration",
+    )
+
+
+@casework_only
+@require_GET
+def rules_page(request: StaffRequest) -> HttpResponse:
+    """The MAPPA rules with their sources, and the settings that are local policy, not law."""
+    return render(
+        request,
+        "mappa/rules.html",
+        {"sources": _rule_sources(), "settings": conf.policy_settings()},
+    )
+
+
+def _rule_sources() -> list[tuple[str, str]]:
+    return [
+        (
+            "Category 1 (and DA/stalking registrants, proposed on registration)",
+            str(rules.CAT1_DA_SOURCE),
+        ),
+        ("Category 1 ends", str(rules.CAT1_SOURCE)),
+        ("Category 2 eligibility", str(rules.CAT2_SOURCE)),
+        ("Category 2 ends", str(rules.CAT2_END_SOURCE)),
+        ("Category 3 entry", str(rules.CAT3_SOURCE)),
+        ("Category 3 levels", str(rules.CAT3_LEVEL_SOURCE)),
+        ("Category 3 ends", str(rules.CAT3_END_SOURCE)),
+        ("Category 4 ends", str(rules.CAT4_END_SOURCE)),
+        ("Death, removal from the UK, transfer", str(rules.OTHER_END_SOURCE)),
+        ("Closing risk management plan", str(rules.CLOSING_PLAN_SOURCE)),
+        ("Category 3 consideration", str(rules.CONSIDER_SOURCE)),
+        ("Archive reviews", str(rules.ARCHIVE_SOURCE)),
+    ]
 
 
 def _coordinator_case(request: StaffRequest, case_id: str, status: str) -> MappaCase:
@@ -433,7 +511,8 @@ def case_archive(request: StaffRequest, case_id: str) -> HttpResponse:
         form,
         save=lambda d: services.case_archive(actor=request.user, case=case, **d),
         done=lambda c: _mappa_url(case.nominal_id),
-        success="Case archived: its first review is due in 2 years",
+        success="Case archived: its first review is due in 2 years, then every 10 years from "
+        "the archive date",
         context={
             "nominal": case.nominal,
             "case": case,

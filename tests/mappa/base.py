@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mappa import services
 from mappa.models import MappaCase, Meeting, PlanKind, Referral, RiskManagementPlan
-from register.models import Nominal, Role, StaffUser
+from register.models import Conviction, Nominal, Role, StaffUser
 from tests import factories
 from tests.base import RegisterTestCase
 from tests.register_factories import stalking_conviction
@@ -32,6 +32,7 @@ class MappaTestCase(RegisterTestCase):
     coordinator_b: StaffUser
     officer_a2: StaffUser
     nominal: Nominal
+    cat3_person: Nominal
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -44,6 +45,8 @@ class MappaTestCase(RegisterTestCase):
         )
         cls.officer_a2 = factories.staff(cls.agency_a, Role.OFFENDER_MANAGER, username="officer.a2")
         cls.nominal = cls.person("Harrow")
+        # 6 months' custody and never registered: open to Category 3, not in Category 1 or 2.
+        cls.cat3_person = cls.person("Quill", cat2=False)
 
     @classmethod
     def person(cls, family_name: str, *, cat2: bool = True) -> Nominal:
@@ -55,6 +58,13 @@ class MappaTestCase(RegisterTestCase):
             sentence_months=18 if cat2 else 6,
         )
         return nominal
+
+    @staticmethod
+    def end_licence(nominal: Nominal, on: dt.date | None = None) -> None:
+        """Record the licence of each of the person's convictions as ended (yesterday)."""
+        Conviction.objects.filter(nominal=nominal).update(
+            licence_end=on or today() - dt.timedelta(days=1)
+        )
 
     @classmethod
     def open_case(
@@ -78,10 +88,10 @@ class MappaTestCase(RegisterTestCase):
         )
 
     @classmethod
-    def cat3_case(cls, nominal: Nominal, level: int = 2) -> MappaCase:
+    def cat3_case(cls, nominal: Nominal | None = None, level: int = 2) -> MappaCase:
         referral = services.referral_create(
             actor=cls.officer_a,
-            nominal=nominal,
+            nominal=nominal or cls.cat3_person,
             reason="Stalking escalating",
             proposed_category=3,
             proposed_level=level,

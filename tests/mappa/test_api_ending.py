@@ -18,6 +18,7 @@ class EndingApiTests(MappaTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.case = cls.open_case(category=2, level=1)
+        cls.end_licence(cls.nominal)
         cls.plan(cls.case, kind=PlanKind.CLOSING)
 
     def setUp(self) -> None:

@@ -14,9 +14,12 @@ from mappa.models import (
     ActionStatus,
     ArchiveDecision,
     CaseStatus,
+    Category3Consideration,
+    ConsiderationOutcome,
     LevelChange,
     MappaCase,
     MeetingAction,
+    MeetingCase,
     PlanKind,
     PlanStatus,
     Referral,
@@ -166,7 +169,7 @@ class LevelChangeTests(MappaTestCase):
         self.assertEqual(item.status, DueStatus.WAIVED)
 
     def test_category_3_cannot_go_to_level_1_and_nothing_changes(self) -> None:
-        case = self.cat3_case(self.nominal)
+        case = self.cat3_case()
         with self.assertRaises(DomainError) as caught:
             services.case_change_level(actor=self.officer_a, case=case, level=1, reason="x")
         self.assertIn("Category 3 cases are managed at Level 2 or 3 only", caught.exception.message)
@@ -200,7 +203,7 @@ class ReferralTests(MappaTestCase):
         self.assertFalse(MappaCase.objects.exists())
 
     def test_acceptance_opens_the_case_and_the_first_meeting_falls_due(self) -> None:
-        referral = self.refer()
+        referral = self.refer(self.cat3_person)
         referral = services.referral_decide(
             actor=self.coordinator_a,
             referral=referral,
@@ -305,6 +308,7 @@ class TerminationTests(MappaTestCase):
 
     def test_refused_without_an_approved_closing_plan(self) -> None:
         case = self.open_case(category=2, level=1)
+        self.end_licence(self.nominal)
         self.plan(case, kind=PlanKind.CLOSING, approve=False)
         with self.assertRaises(DomainError) as caught:
             services.case_terminate(
@@ -317,7 +321,7 @@ class TerminationTests(MappaTestCase):
         self.assertEqual(MappaCase.objects.get(pk=case.pk).status, CaseStatus.ACTIVE)
 
     def test_category_3_ends_only_on_a_meeting_that_discussed_it(self) -> None:
-        case = self.cat3_case(self.nominal)
+        case = self.cat3_case()
         self.plan(case, kind=PlanKind.CLOSING)
         with self.assertRaises(DomainError) as caught:
             services.case_terminate(
@@ -337,6 +341,26 @@ class TerminationTests(MappaTestCase):
                 note="Reduced",
             )
         held = self.meeting(case, held=True)
+        # Regression (issue 10, finding 6): a held meeting that decided nothing about the risk
+        # does not end the case; its recorded outcome must say the risk has reduced.
+        with self.assertRaises(DomainError) as caught:
+            services.case_terminate(
+                actor=self.officer_a,
+                case=case,
+                meeting=held,
+                termination_reason=TerminationReason.MEETING_DECIDED,
+                note="Reduced",
+            )
+        self.assertEqual(caught.exception.field, "meeting")
+        self.assertIn("does not say the risk has reduced", caught.exception.message)
+        services.meeting_case_outcome(
+            actor=self.coordinator_a,
+            row=MeetingCase.objects.get(meeting=held, case=case),
+            plan_agreed="Risk reduced: no longer needs multi-agency management",
+            next_review_on=None,
+            reason="Agreed at the meeting",
+            risk_reduced=True,
+        )
         services.case_terminate(
             actor=self.officer_a,
             case=case,
@@ -346,6 +370,7 @@ class TerminationTests(MappaTestCase):
         )
         case.refresh_from_db()
         self.assertEqual(case.status, CaseStatus.TERMINATED)
+        self.assertEqual(case.termination_meeting, held)
         self.assertEqual(
             [i.status for i in due_items(case, DueKind.MAPPA_MEETING)].count(DueStatus.WAIVED), 1
         )
@@ -355,6 +380,7 @@ class TerminationTests(MappaTestCase):
 class ArchiveTests(MappaTestCase):
     def terminated(self) -> MappaCase:
         case = self.open_case(category=2, level=1)
+        self.end_licence(self.nominal)
         self.plan(case, kind=PlanKind.CLOSING)
         return services.case_terminate(
             actor=self.officer_a,
@@ -379,9 +405,10 @@ class ArchiveTests(MappaTestCase):
             rationale="Still relevant to current risk",
         )
         self.assertEqual((review.number, review.due_on), (1, first))
-        self.assertEqual(review.next_due_on, rules.add_years(archived_on, 12))
+        # Regression (finding 11): every 10 years from the archive date, not from the review.
+        self.assertEqual(review.next_due_on, rules.add_years(archived_on, 10))
         item = open_due(case, DueKind.ARCHIVE_REVIEW)
-        self.assertEqual(item.due_at, due_rules.end_of_day(rules.add_years(archived_on, 12)))
+        self.assertEqual(item.due_at, due_rules.end_of_day(rules.add_years(archived_on, 10)))
         self.assertEqual(len(due_items(case, DueKind.ARCHIVE_REVIEW, DueStatus.MET)), 1)
 
     def test_leap_day_archive(self) -> None:
@@ -396,7 +423,7 @@ class ArchiveTests(MappaTestCase):
         review = services.archive_review_record(
             actor=self.coordinator_a, case=case, decision=ArchiveDecision.RETAIN, rationale="Keep"
         )
-        self.assertEqual(review.next_due_on, dt.date(2036, 2, 29))
+        self.assertEqual(review.next_due_on, dt.date(2034, 2, 28))
 
     def test_dispose_ends_the_reviews(self) -> None:
         case = self.terminated()
@@ -437,10 +464,16 @@ class Category3ConsiderationTests(MappaTestCase):
         )
         services.case_change_level(actor=self.officer_a, case=case, level=2, reason="Raised")
         open_due(case, DueKind.CATEGORY_3_CONSIDERATION)
-        self.refer(proposed_category=3, proposed_level=2)
+        referral = self.refer(proposed_category=3, proposed_level=2)
         self.assertEqual(
             sorted(i.status for i in due_items(case, DueKind.CATEGORY_3_CONSIDERATION)),
             [DueStatus.MET, DueStatus.WAIVED],
+        )
+        # Closed by a recorded decision (finding 6), never silently.
+        recorded = Category3Consideration.objects.get(case=case)
+        self.assertEqual(
+            (recorded.considered, recorded.outcome, recorded.decided_by, recorded.referral),
+            (True, ConsiderationOutcome.REFER, self.officer_a, referral),
         )
 
     def test_none_at_level_1(self) -> None:
