@@ -35,6 +35,9 @@ from notifications.serializers import (
     DueItemOutput,
     NotificationInput,
     NotificationOutput,
+    NotificationPauseInput,
+    NotificationPauseOutput,
+    NotificationPauseRemoveInput,
     NotificationVerifyInput,
     RequirementSetOutput,
     TaskCompleteInput,
@@ -239,6 +242,66 @@ class DueItemListApi(_NominalList):
             return items.filter(status=wanted) if wanted else items
 
         return self.list_response(request, due_items)
+
+
+# Time disregarded (custody, hospital, abroad) ---------------------------------------------------
+
+
+class PausePagination(CursorPagination):
+    ordering = ("-starts_on", "-id")  # type: ignore[assignment]  # DRF takes a tuple too
+
+
+class NotificationPauseListApi(_NominalList):
+    serializer_class = NotificationPauseOutput
+    pagination_class = PausePagination
+    purpose = "Partner system read of time disregarded in notification deadlines"
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[PURPOSE_HEADER],
+        responses=NotificationPauseOutput(many=True),
+        summary="Time in custody, in hospital or abroad (SOA 2003 s.83(6)), latest first",
+    )
+    def get(self, request: StaffApiRequest, nominal_id: str) -> Response:
+        return self.list_response(request, selectors.pauses_of)
+
+    @extend_schema(
+        tags=TAGS,
+        request=NotificationPauseInput,
+        responses={201: NotificationPauseOutput},
+        summary="Record time in custody, in hospital or abroad: open deadlines move over it",
+    )
+    def post(self, request: StaffApiRequest, nominal_id: str) -> Response:
+        nominal = self.nominal("change")
+        data = NotificationPauseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        pause = services.notification_pause_record(
+            actor=request.user, nominal=nominal, **data.validated_data
+        )
+        return Response(NotificationPauseOutput(pause).data, status=status.HTTP_201_CREATED)
+
+
+class NotificationPauseRemoveApi(APIView):
+    permission_classes = [RoleGate]
+    gate_model = Nominal
+    request: StaffApiRequest
+
+    @extend_schema(
+        tags=TAGS,
+        request=NotificationPauseRemoveInput,
+        responses={204: None},
+        summary="Remove time recorded in error: deadlines move back (history keeps it)",
+    )
+    def post(self, request: StaffApiRequest, nominal_id: str, pause_id: str) -> Response:
+        pause = selectors.pause_get(
+            user=request.user, pause_id=pause_id, nominal_id=nominal_id, action="change"
+        )
+        data = NotificationPauseRemoveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.notification_pause_remove(
+            actor=request.user, pause=pause, reason=data.validated_data["reason"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # Breaches ----------------------------------------------------------------------------------

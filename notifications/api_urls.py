@@ -24,6 +24,16 @@ urlpatterns = [
     api_path(
         "nominals/<str:nominal_id>/due-items/", api.DueItemListApi.as_view(), "api-due-item-list"
     ),
+    api_path(
+        "nominals/<str:nominal_id>/notification-pauses/",
+        api.NotificationPauseListApi.as_view(),
+        "api-notification-pause-list",
+    ),
+    api_path(
+        "nominals/<str:nominal_id>/notification-pauses/<str:pause_id>/remove/",
+        api.NotificationPauseRemoveApi.as_view(),
+        "api-notification-pause-remove",
+    ),
     api_path("nominals/<str:nominal_id>/breaches/", api.BreachListApi.as_view(), "api-breach-list"),
     api_path("breaches/<str:breach_id>/", api.BreachItemApi.as_view(), "api-breach-detail"),
     api_path("tasks/", api.TaskListApi.as_view(), "api-task-list"),

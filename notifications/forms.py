@@ -15,7 +15,7 @@ from django import forms
 from django.utils import timezone
 
 from notifications import rules
-from notifications.models import BreachOutcome, Tailoring, TaskKind, TaskStatus
+from notifications.models import BreachOutcome, PauseKind, Tailoring, TaskKind, TaskStatus
 from register.forms import GovukFormMixin, ReasonField, date_widget, govuk_messages
 from register.models import AddressKind
 
@@ -400,3 +400,41 @@ class TaskFilterForm(_Form):
                 "status": self.cleaned_data.get("status") or TaskStatus.OPEN,
             }
         return {"kind": "", "status": TaskStatus.OPEN}
+
+
+class PauseForm(_Form):
+    """Time in custody, in hospital or abroad (SOA 2003 s.83(6)): deadlines move over it."""
+
+    kind = forms.ChoiceField(
+        label="Where the person was, or will be",
+        choices=[("", "Choose one"), *PauseKind.choices],
+        error_messages={"required": "Select custody, hospital or abroad"},
+    )
+    starts_on = forms.DateField(label="First day", widget=date_widget())
+    ends_on = forms.DateField(
+        label="Last day",
+        widget=date_widget(),
+        help_text="Expected, if not yet known; change it when it moves.",
+    )
+    note = forms.CharField(
+        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = ReasonField(
+        label="How this is known",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter how this is known"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].error_messages["required"] = "Enter the first day"
+        self.fields["starts_on"].error_messages["invalid"] = "First day must be a real date"
+        self.fields["ends_on"].error_messages["required"] = "Enter the last day"
+        self.fields["ends_on"].error_messages["invalid"] = "Last day must be a real date"
+        self.fields["reason"].error_messages["required"] = "Enter how this is known"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "The last day cannot be before the first")
+        return data

@@ -37,6 +37,7 @@ from notifications.models import (
     DueItem,
     DueStatus,
     Notification,
+    NotificationPause,
     NotificationPeriod,
     RequirementItem,
     RequirementSet,
@@ -212,6 +213,7 @@ class NominalNotifications:
     closed_due_items: list[DueItem] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
     item_labels: dict[str, str] = field(default_factory=dict)
+    pauses: list[NotificationPause] = field(default_factory=list)
 
 
 def one_to_one(instance: models.Model, name: str) -> Any:
@@ -280,6 +282,28 @@ def nominal_notifications(*, user: StaffUser, nominal_id: uuid.UUID | str) -> No
         ),
         breaches=list(breaches_of(nominal).order_by("-found_on", "pk")),
         item_labels=item_labels(),
+        pauses=list(pauses_of(nominal)),
+    )
+
+
+def pauses_of(nominal: Nominal) -> QuerySet[NotificationPause]:
+    """Time the law disregards in the person's deadlines (custody, hospital, abroad)."""
+    return NotificationPause.objects.filter(nominal=nominal).select_related("recorded_by")
+
+
+def pause_get(
+    *,
+    user: StaffUser,
+    pause_id: uuid.UUID | str,
+    nominal_id: uuid.UUID | str | None = None,
+    action: access.Action = "view",
+) -> NotificationPause:
+    return _of_nominal_or_404(  # type: ignore[no-any-return]
+        NotificationPause.objects.select_related("nominal", "recorded_by"),
+        user=user,
+        pk=pause_id,
+        nominal_id=nominal_id,
+        action=action,
     )
 
 

@@ -21,7 +21,9 @@ from notifications.models import (
     BreachOutcome,
     DueItem,
     Notification,
+    NotificationPause,
     NotificationPeriod,
+    PauseKind,
     RequirementItem,
     RequirementSet,
     RequirementSetItem,
@@ -345,3 +347,34 @@ class TaskOutput(serializers.ModelSerializer[Task]):
 
 class TaskCompleteInput(serializers.Serializer[Any]):
     outcome = serializers.CharField(max_length=2000)
+
+
+class NotificationPauseOutput(serializers.ModelSerializer[NotificationPause]):
+    recorded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = NotificationPause
+        fields = ["id", "kind", "starts_on", "ends_on", "note", "recorded_by", "created_at"]
+
+
+class NotificationPauseInput(serializers.Serializer[Any]):
+    """Time in custody, in hospital or abroad (SOA 2003 s.83(6)): deadlines move over it."""
+
+    kind = serializers.ChoiceField(choices=PauseKind.choices)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(help_text="The last day, expected or known")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    reason = serializers.CharField(max_length=2000)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["ends_on"] < attrs["starts_on"]:
+            raise serializers.ValidationError(
+                {"ends_on": ["The last day cannot be before the first"]}
+            )
+        return attrs
+
+
+class NotificationPauseRemoveInput(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=2000)

@@ -765,7 +765,7 @@ def change_expected(
     for subject, rule_key, days in regimes:
         content_type, subject_id = _subject_key(subject)
         existing = (
-            DueItem.objects.select_for_update()
+            DueItem.objects.select_for_update(of=("self",))
             .filter(
                 kind=DueKind.CHANGE_NOTIFICATION,
                 subject_type=content_type,
@@ -865,7 +865,9 @@ def advance_change_not_made(*, actor: StaffUser, due_item: DueItem, reason: str)
     reason = require_reason(reason)
     _lock_nominal(due_item.nominal)
     item = (
-        DueItem.objects.select_for_update().select_related("met_by", "nominal").get(pk=due_item.pk)
+        DueItem.objects.select_for_update(of=("self",))
+        .select_related("met_by", "nominal")
+        .get(pk=due_item.pk)
     )
     if (
         item.kind != DueKind.CHANGE_NOTIFICATION

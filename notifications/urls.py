@@ -38,6 +38,11 @@ urlpatterns = [
         views.requirement_tailor,
         name="requirement-tailor",
     ),
+    path(
+        "nominals/<str:nominal_id>/notification-pauses/new/",
+        views.pause_create,
+        name="pause-create",
+    ),
     path("nominals/<str:nominal_id>/breaches/new/", views.breach_create, name="breach-create"),
     path(
         "nominals/<str:nominal_id>/breaches/<str:breach_id>/escalate/",

@@ -27,6 +27,7 @@ from notifications.forms import (
     BreachEscalateForm,
     BreachForm,
     NotificationForm,
+    PauseForm,
     StartRequirementsForm,
     TailorForm,
     TaskDoneForm,
@@ -478,3 +479,24 @@ def due_item_waive(request: StaffRequest, nominal_id: str, item_id: str) -> Http
         "notifications/due_item_waive.html",
         {"form": form, "item": item, "nominal": item.nominal},
     )
+
+
+@casework_only
+@require_http_methods(["GET", "POST"])
+def pause_create(request: StaffRequest, nominal_id: str) -> HttpResponse:
+    """Record time in custody, in hospital or abroad (SOA 2003 s.83(6))."""
+    nominal = _changeable(request, nominal_id)
+    form = PauseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_pause_record(
+                actor=request.user, nominal=nominal, **form.cleaned_data
+            )
+        except DomainError as error:
+            _apply_domain_error(form, error)
+        else:
+            messages.success(request, "Time recorded: the deadlines it covers have moved")
+            return redirect(_notifications_url(nominal.pk, "pauses"))
+    elif request.method == "GET":
+        log_page_reads(request, [nominal], "Opened the form to record time disregarded")
+    return render(request, "notifications/pause_form.html", {"form": form, "nominal": nominal})

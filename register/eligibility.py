@@ -48,6 +48,12 @@ def person_facts(nominal: Nominal, as_of: dt.date) -> rules.PersonFacts:
             custodial=c.custodial,
             sentence_days=terms[str(c.pk)],
             sentence_text=c.term_text,
+            sentence_type=c.sentence_type,
+            sentence_date=c.sentence_date,
+            licence_start=c.licence_start,
+            licence_end=c.licence_end,
+            associated_form=c.associated_form,
+            victim_age=c.victim_age,
             offence_date=c.offence_date,
             conviction_date=c.conviction_date,
             age_at_offence=nominal.age_on(c.offence_date) if c.offence_date else None,
@@ -142,6 +148,8 @@ def criteria_settings(criteria: CriteriaSet) -> rules.CriteriaSettings:
         risk_levels=tuple(criteria.risk_levels),
         window_years=criteria.window_years,
         min_victims=criteria.min_victims,
+        serial_reading=criteria.serial_reading,
+        count_associated=criteria.count_associated,
     )
 
 

@@ -40,7 +40,32 @@ SAFEGUARD_RULE = (
     "Misidentified-victim safeguard: a primary-aggressor review must find the primary aggressor"
 )
 SPECIFIED_RULE = "Convicted of a specified DA or stalking offence"
-CUSTODIAL_RULE = "Sentenced to immediate custody for a qualifying conviction"
+# The 2024 Lords amendment applies "as a condition of the release and licence": the qualifying
+# conviction itself carries custody with a licence (DOMAIN.md, "Offences and the eligibility
+# question"); old custody for another conviction does not count.
+CUSTODIAL_RULE = (
+    "Sentenced to immediate custody with a licence for the qualifying conviction (a condition of "
+    "the release and licence)"
+)
+# "Serial" is contested (DOMAIN.md): each criteria set says which reading it uses.
+SERIAL_OCCASIONS = "occasions"
+SERIAL_OFFENCES = "offences"
+SERIAL_EITHER = "either"
+SERIAL_READINGS = {
+    SERIAL_OCCASIONS: "separate occasions (convicted on more than one occasion)",
+    SERIAL_OFFENCES: "separate offences (convicted of more than one specified offence)",
+    SERIAL_EITHER: "either separate occasions or separate offences",
+}
+# Associated offences (attempt, conspiracy, aiding and abetting, encouraging or assisting) count
+# as the criteria set says (DOMAIN.md: "a specified DA or stalking offence (or an associated
+# offence)").
+_ASSOCIATED_LABELS = {
+    "attempt": "attempt",
+    "conspiracy": "conspiracy",
+    "aiding_abetting": "aiding, abetting, counselling or procuring",
+    "encouraging": "encouraging or assisting",
+}
+INDETERMINATE_SENTENCES = frozenset({"life", "ipp"})
 SERIAL_RULE = (
     "(a) Relevant serial offender: convicted on more than one occasion of the same specified "
     "offence, or of more than one specified offence"
@@ -187,6 +212,12 @@ class ConvictionFact:
     age_at_offence: int | None
     spent: bool
     sentence_text: str = ""  # the term as entered, e.g. "28 weeks"
+    sentence_type: str = ""
+    sentence_date: dt.date | None = None
+    licence_start: dt.date | None = None
+    licence_end: dt.date | None = None
+    associated_form: str = ""  # "" = the offence itself; else attempt, conspiracy...
+    victim_age: int | None = None  # the victim's age at the offence, when recorded
 
 
 @dataclass(frozen=True)
@@ -234,6 +265,8 @@ class CriteriaSettings:
     risk_levels: tuple[str, ...] = ("high", "very_high")
     window_years: int = 3
     min_victims: int = 2
+    serial_reading: str = SERIAL_EITHER
+    count_associated: bool = True
 
 
 @dataclass(frozen=True)
@@ -309,7 +342,12 @@ def describe_conviction(c: ConvictionFact) -> str:
     disposal = (
         "" if c.disposal == DISPOSAL_CONVICTION else f" ({_label(_DISPOSAL_LABELS, c.disposal)})"
     )
-    return f"{c.offence_title}{disposal} on {format_date(c.conviction_date)}"
+    form = (
+        f" ({_ASSOCIATED_LABELS.get(c.associated_form, c.associated_form)})"
+        if c.associated_form
+        else ""
+    )
+    return f"{c.offence_title}{form}{disposal} on {format_date(c.conviction_date)}"
 
 
 def _by_date(convictions: Iterable[ConvictionFact]) -> list[ConvictionFact]:
@@ -344,6 +382,16 @@ def conviction_exclusions(
             reasons.append("a caution, and this criteria set does not count cautions")
     elif c.disposal not in COUNTED_DISPOSALS:
         reasons.append(f"the disposal ({c.disposal}) is not one this criteria set counts")
+    if c.associated_form and not criteria.count_associated:
+        reasons.append(
+            f"an associated offence ({_label(_ASSOCIATED_LABELS, c.associated_form)}), and this "
+            "criteria set does not count associated offences"
+        )
+    if c.specified_kind == SPECIFIED_DA and c.victim_age is not None and c.victim_age < 16:
+        reasons.append(
+            f"the victim was {c.victim_age} at the offence: domestic abuse under the Domestic "
+            "Abuse Act 2021 s.1 needs both people to be 16 or over"
+        )
     if c.spent and not criteria.count_spent:
         reasons.append("spent, and this criteria set does not count spent convictions")
     if (
@@ -401,6 +449,16 @@ def _specified_check(
         parts.append("No conviction counts under this criteria set.")
     else:
         parts.append("No convictions, cautions or findings are recorded.")
+    unknown_victim_age = [
+        c for c in counted if c.specified_kind == SPECIFIED_DA and c.victim_age is None
+    ]
+    if unknown_victim_age:
+        parts.append(
+            "The victim's age is not recorded for "
+            + join_words([describe_conviction(c) for c in unknown_victim_age])
+            + ", so the Domestic Abuse Act 2021 s.1 test that both people are 16 or over is "
+            "confirmed for this person only."
+        )
     for c, reasons in excluded:
         parts.append(f"{describe_conviction(c)} excluded: {'; '.join(reasons)}.")
     # Only the convictions that count are its evidence (issue 10, finding 1): an excluded one
@@ -413,59 +471,114 @@ def _specified_check(
     )
 
 
-def _custodial_check(counted: list[ConvictionFact]) -> RuleCheck:
-    custodial = [c for c in counted if c.custodial]
-    if custodial:
-        detail = " ".join(f"{describe_conviction(c)}: {_sentence(c)}." for c in custodial)
-        ids = [c.record_id for c in custodial]
-    elif counted:
+def licence_ends(c: ConvictionFact) -> dt.date | None:
+    """When the licence for this custody ends: as recorded, else the end of the term counted from
+    the sentence (or conviction) date, as a standard determinate sentence's licence runs to the
+    end of the term; None for life and IPP (on licence for life) or when nothing says."""
+    if c.licence_end is not None:
+        return c.licence_end
+    if c.sentence_type in INDETERMINATE_SENTENCES or c.sentence_days is None:
+        return None
+    return (c.sentence_date or c.conviction_date) + dt.timedelta(days=c.sentence_days)
+
+
+def custody_with_licence(c: ConvictionFact, as_of: dt.date) -> tuple[bool, str]:
+    """Whether this conviction itself carries custody with a licence still to run, and why."""
+    if not c.custodial:
+        return False, f"{describe_conviction(c)}: {_sentence(c)}, so no release on licence"
+    ends = licence_ends(c)
+    if ends is not None and ends < as_of:
+        recorded = "the licence ended" if c.licence_end else "the term (and its licence) ended"
+        return False, (
+            f"{describe_conviction(c)}: {_sentence(c)}, but {recorded} on {format_date(ends)}, "
+            "so no release and licence follow from it now"
+        )
+    if c.sentence_type in INDETERMINATE_SENTENCES:
+        return True, f"{describe_conviction(c)}: {_sentence(c)}, on licence for life once released"
+    until = f" until {format_date(ends)}" if ends else " (licence dates not recorded)"
+    return True, f"{describe_conviction(c)}: {_sentence(c)}, with a licence{until}"
+
+
+def _custodial_check(counted: list[ConvictionFact], as_of: dt.date) -> RuleCheck:
+    """The Lords custodial condition, read on each qualifying conviction itself (finding 8)."""
+    if not counted:
+        return RuleCheck(
+            CUSTODIAL_RULE,
+            False,
+            "There is no qualifying conviction, so no custodial sentence to count.",
+        )
+    results = [(c, *custody_with_licence(c, as_of)) for c in counted]
+    passing = [(c, why) for c, ok, why in results if ok]
+    if passing:
+        detail = " ".join(f"{why}." for _, why in passing)
+        ids = [c.record_id for c, _ in passing]
+    else:
         detail = (
-            "No qualifying conviction had an immediate custodial sentence (a suspended sentence "
-            "is not custody): "
-            + join_words([f"{describe_conviction(c)}, {_sentence(c)}" for c in counted])
-            + "."
+            "No qualifying conviction carries immediate custody with a licence still to run (a "
+            "suspended sentence is not custody, and custody for another, older conviction does "
+            "not count): " + "; ".join(why for _, _, why in results) + "."
         )
         ids = [c.record_id for c in counted]
-    else:
-        detail = "There is no qualifying conviction, so no custodial sentence to count."
-        ids = []
-    return RuleCheck(CUSTODIAL_RULE, bool(custodial), detail, _unique(ids))
+    return RuleCheck(CUSTODIAL_RULE, bool(passing), detail, _unique(ids))
 
 
-def _serial_check(counted: list[ConvictionFact]) -> RuleCheck:
+def serial_rule(reading: str) -> str:
+    return f"{SERIAL_RULE}; read as {_label(SERIAL_READINGS, reading)}"
+
+
+def _serial_check(counted: list[ConvictionFact], reading: str = SERIAL_EITHER) -> RuleCheck:
+    """(a) relevant serial offender, in the reading the criteria set names (finding 8).
+
+    Separate occasions: the qualifying convictions fall on more than one date. Separate offences:
+    they are for more than one specified offence (the same day or not). Either: one or the other.
+    """
+    rule = serial_rule(reading)
+    if reading not in SERIAL_READINGS:
+        raise ValueError(f"Unknown reading of serial: {reading!r}")
+    ids = _unique(c.record_id for c in counted)
+    if not counted:
+        return RuleCheck(rule, False, "There is no qualifying conviction.", ())
     by_code: dict[str, list[ConvictionFact]] = {}
     for c in counted:
         by_code.setdefault(c.offence_code, []).append(c)
-    ids = _unique(c.record_id for c in counted)
-    if not counted:
-        return RuleCheck(SERIAL_RULE, False, "There is no qualifying conviction.", ())
-
-    parts: list[str] = []
-    for group in by_code.values():
-        occasions = sorted({c.conviction_date for c in group})
-        if len(occasions) > 1:
-            parts.append(
-                f"Convicted of {group[0].offence_title} on {len(occasions)} separate occasions: "
-                f"{join_words([format_date(d) for d in occasions])}."
-            )
-    if len(by_code) > 1:
+    occasions = sorted({c.conviction_date for c in counted})
+    by_occasions = len(occasions) > 1
+    by_offences = len(by_code) > 1
+    reading_text = f'This criteria set reads "serial" as {SERIAL_READINGS[reading]}.'
+    facts: list[str] = []
+    if by_occasions:
+        facts.append(
+            f"Convicted on {len(occasions)} separate occasions: "
+            f"{join_words([format_date(d) for d in occasions])}."
+        )
+    if by_offences:
         titles = [group[0].offence_title for group in by_code.values()]
-        parts.append(
+        facts.append(
             f"Convicted of {len(by_code)} different specified offences: {join_words(titles)}."
         )
-    if parts:
-        return RuleCheck(SERIAL_RULE, True, " ".join(parts), ids)
-
-    # One offence, one occasion: several counts on the same day are still one occasion.
-    only = counted[0]
-    if len(counted) > 1:
-        detail = (
-            f"{len(counted)} convictions for {only.offence_title}, all on "
-            f"{format_date(only.conviction_date)}: that is one occasion of one offence."
+    passed = {
+        SERIAL_OCCASIONS: by_occasions,
+        SERIAL_OFFENCES: by_offences,
+        SERIAL_EITHER: by_occasions or by_offences,
+    }[reading]
+    if not facts:
+        # One offence, one occasion: several counts on the same day are still one occasion.
+        only = counted[0]
+        if len(counted) > 1:
+            facts.append(
+                f"{len(counted)} convictions for {only.offence_title}, all on "
+                f"{format_date(only.conviction_date)}: that is one occasion of one offence."
+            )
+        else:
+            facts.append(
+                f"Only {describe_conviction(only)}: one specified offence on one occasion."
+            )
+    elif not passed:
+        facts.append(
+            "That does not meet this reading: "
+            + ("only one occasion." if reading == SERIAL_OCCASIONS else "only one offence.")
         )
-    else:
-        detail = f"Only {describe_conviction(only)}: one specified offence on one occasion."
-    return RuleCheck(SERIAL_RULE, False, detail, ids)
+    return RuleCheck(rule, passed, " ".join([*facts, reading_text]), ids)
 
 
 def _risk_rule(criteria: CriteriaSettings) -> str:
@@ -573,8 +686,8 @@ def _convicted_serial_or_high_risk(
     counted, excluded = _screen_convictions(facts, criteria, as_of)
     checks = [_specified_check(counted, excluded)]
     if criteria.custodial_only:
-        checks.append(_custodial_check(counted))
-    serial = _serial_check(counted)
+        checks.append(_custodial_check(counted, as_of))
+    serial = _serial_check(counted, criteria.serial_reading)
     risk = _risk_check(facts, criteria, as_of)
     either = _either_check(serial, risk)
     # (a) and (b) are alternatives: only their combination is a condition of the set.

@@ -40,6 +40,23 @@ class CriteriaSet(models.Model):
     risk_levels = ArrayField(models.CharField(max_length=16), default=list, blank=True)
     window_years = models.PositiveSmallIntegerField(default=3)
     min_victims = models.PositiveSmallIntegerField(default=2)
+    # "Serial" is a contested reading (DOMAIN.md): the set names the one it uses.
+    serial_reading = models.CharField(
+        "Reading of \"serial\"",
+        max_length=12,
+        choices=[
+            ("occasions", "Separate occasions"),
+            ("offences", "Separate offences"),
+            ("either", "Either separate occasions or separate offences"),
+        ],
+        default="either",
+        help_text="A reading of contested wording, not settled law: the explanation names it",
+    )
+    count_associated = models.BooleanField(
+        "Count associated offences",
+        default=True,
+        help_text="Attempt, conspiracy, aiding and abetting, encouraging or assisting",
+    )
     is_active = models.BooleanField(default=True)
     history = HistoricalRecords()
 

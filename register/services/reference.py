@@ -39,6 +39,8 @@ CRITERIA_FIELDS = (
     "risk_levels",
     "window_years",
     "min_victims",
+    "serial_reading",
+    "count_associated",
     "is_active",
 )
 WEIGHT_FIELDS = (

@@ -62,6 +62,9 @@ class ServiceTestCase(RegisterTestCase):
         return services.notification_record(**values)  # type: ignore[arg-type]
 
 
+FULL = ["names", "date_of_birth", "ni_number", "main_address"]
+
+
 class RegistrationStartTests(ServiceTestCase):
     def test_default_set_period_and_initial_notification_due_within_3_days(self) -> None:
         starts_on = dt.date(2026, 3, 2)
@@ -87,7 +90,10 @@ class RegistrationStartTests(ServiceTestCase):
         self.assertIn("SOA 2003 s.82 as applied: custody more than 6 months", period.explanation)
 
         initial = _due(person.registration, DueKind.INITIAL_NOTIFICATION)
-        self.assertEqual(initial.due_at, rules.end_of_day(dt.date(2026, 3, 5)))
+        # SOA 2003 s.83(1): "within the period of 3 days beginning with" registration on Monday
+        # 2 March: Monday is day 1, so the end of Wednesday 4 March (regression: was Thursday).
+        self.assertEqual(initial.due_at, rules.end_of_day(dt.date(2026, 3, 4)))
+        self.assertIn("SOA 2003 s.83(1)", initial.source)
         self.assertEqual(initial.status, DueStatus.OPEN)
         self.assertEqual(initial.owner, self.officer_a)
         self.assertEqual(initial.agency, self.agency_a)
@@ -145,7 +151,7 @@ class NotificationRecordTests(ServiceTestCase):
     def test_meets_the_initial_notification_and_schedules_the_annual_one(self) -> None:
         person = register(self.officer_a)
         received_at = timezone.now() - dt.timedelta(hours=2)
-        notification = self.record(person.nominal, received_at=received_at)
+        notification = self.record(person.nominal, received_at=received_at, items=FULL)
 
         initial = _due(person.registration, DueKind.INITIAL_NOTIFICATION)
         self.assertEqual(initial.status, DueStatus.MET)
@@ -163,9 +169,12 @@ class NotificationRecordTests(ServiceTestCase):
 
     def test_the_next_notification_meets_the_annual_one_and_schedules_another(self) -> None:
         person = register(self.officer_a)
-        self.record(person.nominal, received_at=timezone.now() - dt.timedelta(days=2))
-        self.record(person.nominal, items=["bank_accounts"], details="New current account")
+        self.record(person.nominal, received_at=timezone.now() - dt.timedelta(days=2), items=FULL)
         annual = DueItem.objects.filter(kind=DueKind.ANNUAL_NOTIFICATION, nominal=person.nominal)
+        # Regression (issue 10, finding 5): one optional item no longer meets the annual one.
+        self.record(person.nominal, items=["bank_accounts"], details="New current account")
+        self.assertEqual(list(annual.values_list("status", flat=True)), [DueStatus.OPEN])
+        self.record(person.nominal, items=FULL, details="Annual: all details confirmed")
         self.assertEqual(
             sorted(annual.values_list("status", flat=True)), [DueStatus.MET, DueStatus.OPEN]
         )

@@ -9,6 +9,7 @@ import pytest
 
 from register.rules import (
     SAFEGUARD_RULE,
+    SERIAL_READINGS,
     SPECIFIED_DA,
     SPECIFIED_STALKING,
     ConvictionFact,
@@ -67,6 +68,11 @@ def conviction(
     months: int | None = 18,
     age: int | None = 30,
     spent: bool = False,
+    unit: str = "months",
+    sentence_type: str = "",
+    licence_end: dt.date | None = None,
+    associated_form: str = "",
+    victim_age: int | None = None,
 ) -> ConvictionFact:
     code, title, kind = offence
     return ConvictionFact(
@@ -76,12 +82,16 @@ def conviction(
         specified_kind=kind,
         disposal=disposal,
         custodial=custodial,
-        sentence_days=term_days(months, "months"),
-        sentence_text=f"{months} months" if months is not None else "",
+        sentence_days=term_days(months, unit),
+        sentence_text=f"{months} {unit}" if months is not None else "",
         offence_date=convicted_on - dt.timedelta(days=90),
         conviction_date=convicted_on,
         age_at_offence=age,
         spent=spent,
+        sentence_type=sentence_type or ("immediate_custody" if custodial else "community_order"),
+        licence_end=licence_end,
+        associated_form=associated_form,
+        victim_age=victim_age,
     )
 
 
@@ -142,8 +152,10 @@ def test_stalker_convicted_of_s4a_twice_and_jailed_meets_the_lords_set() -> None
     assert "on 2 separate occasions: 4 March 2019 and 15 November 2022" in serial.detail
     assert serial.record_ids == ("c1", "c2")
     custody = check(outcome, "Sentenced to immediate custody")
-    assert custody.passed and custody.record_ids == ("c1", "c2")
-    assert "immediate custody of 30 months" in custody.detail
+    # The 2019 term of 12 months and its licence ended in 2020: only the 2022 custody is "a
+    # condition of the release and licence" now (issue 10, finding 8).
+    assert custody.passed and custody.record_ids == ("c2",)
+    assert "immediate custody of 30 months, with a licence until" in custody.detail
     assert check(outcome, "Either").detail == "Met by (a) relevant serial offender."
 
 
@@ -433,7 +445,9 @@ def test_insanity_finding_counts_and_non_specified_offences_are_explained() -> N
     facts = PersonFacts(
         convictions=(
             conviction("theft", THEFT, dt.date(2019, 1, 1)),
-            conviction("ngri", STALKING_4A, dt.date(2020, 1, 1), disposal="not_guilty_insanity"),
+            conviction(
+                "ngri", STALKING_4A, dt.date(2020, 1, 1), disposal="not_guilty_insanity", months=60
+            ),
         ),
         risk_assessments=(rosh("r1", dt.date(2024, 1, 1), "very_high"),),
     )
@@ -657,7 +671,8 @@ def test_every_check_names_the_records_it_used_in_every_set() -> None:
         assert check(outcome, "(a)").record_ids == ("conv-1", "conv-2")
         assert check(outcome, "(b)").record_ids == ("risk-1",)
         assert check(outcome, "Either").record_ids == ("conv-1", "conv-2", "risk-1")
-    assert check(lords, "Sentenced to immediate custody").record_ids == ("conv-1", "conv-2")
+    # conv-1's 18 months ended in 2022; only conv-2 carries custody with a licence still to run.
+    assert check(lords, "Sentenced to immediate custody").record_ids == ("conv-2",)
     assert npcc.criteria_met
     assert check(npcc, "Reported domestic abuse").record_ids == ("inc-1", "inc-2")
     assert check(npcc, "Against 2").record_ids == ("inc-1", "inc-2")
@@ -667,7 +682,7 @@ def test_every_check_names_the_records_it_used_in_every_set() -> None:
         "(a)",
         "(b)",
         "Either",
-        "Primary-aggressor",
+        "Misidentified-victim",
     ]
 
 
@@ -787,3 +802,225 @@ def test_priority_parts_are_capped_and_old_events_score_no_recency() -> None:
     assert recent_score.recency == pytest.approx(1.0)
     assert recent_score.frequency == pytest.approx(1.0)
     assert recent_score.victims == 0.0
+
+
+# --- 2024 Lords set as the source reads (issue 10, finding 8) -----------------------------------
+#
+# DOMAIN.md, "Offences and the eligibility question": the amendment applies "as a condition of the
+# release and licence": "the qualifying conviction itself carries a custodial sentence with a
+# licence (old custody for an unrelated conviction does not count)".
+
+LORDS_CUSTODY_CASES: list[tuple[str, str, tuple[ConvictionFact, ...], bool, tuple[str, ...]]] = [
+    # (id, wording, convictions, custodial condition met, records named)
+    (
+        "old-custody-and-new-community-order",
+        "old custody for an unrelated conviction does not count",
+        (
+            conviction("old", BEATING_DA, dt.date(2005, 4, 1), months=8),
+            conviction("new", ABH_DA, dt.date(2023, 9, 1), custodial=False, months=None),
+        ),
+        False,
+        ("old", "new"),
+    ),
+    (
+        "custody-with-licence-running",
+        "the qualifying conviction itself carries a custodial sentence with a licence",
+        (conviction("c", COERCIVE, dt.date(2023, 9, 1), months=18),),
+        True,
+        ("c",),
+    ),
+    (
+        "licence-recorded-as-ended",
+        "as a condition of the release and licence",
+        (
+            conviction(
+                "c", COERCIVE, dt.date(2022, 1, 1), months=36, licence_end=dt.date(2024, 1, 1)
+            ),
+        ),
+        False,
+        ("c",),
+    ),
+    (
+        "licence-recorded-running-past-term",
+        "as a condition of the release and licence",
+        (
+            conviction(
+                "c", COERCIVE, dt.date(2021, 1, 1), months=12, licence_end=dt.date(2025, 1, 1)
+            ),
+        ),
+        True,
+        ("c",),
+    ),
+    (
+        "life-sentence",
+        "a custodial sentence with a licence",
+        (conviction("c", STALKING_4A, dt.date(2001, 1, 1), months=None, sentence_type="life"),),
+        True,
+        ("c",),
+    ),
+    (
+        "suspended-is-not-custody",
+        "a custodial sentence with a licence",
+        (
+            conviction(
+                "c", COERCIVE, dt.date(2024, 1, 1), custodial=False, sentence_type="suspended"
+            ),
+        ),
+        False,
+        ("c",),
+    ),
+    (
+        "weeks-term-counted-in-days",
+        "a custodial sentence with a licence (28 weeks from 1 January 2024 runs to 14 July 2024)",
+        (conviction("c", COERCIVE, dt.date(2024, 1, 1), months=28, unit="weeks"),),
+        True,
+        ("c",),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("wording", "convictions", "passed", "ids"),
+    [pytest.param(*case[1:], id=case[0]) for case in LORDS_CUSTODY_CASES],
+)
+def test_lords_custody_is_read_on_the_qualifying_conviction(
+    wording: str, convictions: tuple[ConvictionFact, ...], passed: bool, ids: tuple[str, ...]
+) -> None:
+    outcome = evaluate(PersonFacts(convictions=convictions), LORDS, AS_OF)
+    custody = check(outcome, "Sentenced to immediate custody with a licence")
+    assert custody.passed is passed
+    assert custody.record_ids == ids
+    assert "condition of the release and licence" in custody.rule
+    assert wording
+
+
+def test_regression_8_months_in_2005_and_a_2023_community_order_fails_lords() -> None:
+    # Finding 8: "any past custody satisfies custodial" on the old code.
+    facts = PersonFacts(
+        convictions=(
+            conviction("old", BEATING_DA, dt.date(2005, 4, 1), months=8),
+            conviction("new", ABH_DA, dt.date(2023, 9, 1), custodial=False, months=None),
+        ),
+        risk_assessments=(rosh("r", dt.date(2024, 1, 1), "high"),),
+    )
+    lords, broad = evaluate_all(facts, [LORDS, BROAD], AS_OF)
+    assert not lords.criteria_met
+    assert broad.criteria_met
+    assert "ended on 1 December 2005" in check(lords, "Sentenced").detail
+
+
+SERIAL_CASES: list[tuple[str, str, tuple[ConvictionFact, ...], dict[str, bool]]] = [
+    # (id, wording, convictions, met under each reading)
+    (
+        "same-offence-two-occasions",
+        "convicted on more than one occasion of the same specified offence",
+        (
+            conviction("a", STALKING_2A, dt.date(2020, 1, 1)),
+            conviction("b", STALKING_2A, dt.date(2023, 1, 1)),
+        ),
+        {"occasions": True, "offences": False, "either": True},
+    ),
+    (
+        "two-offences-one-day",
+        "or of more than one specified offence",
+        (
+            conviction("a", COERCIVE, dt.date(2023, 1, 1)),
+            conviction("b", ABH_DA, dt.date(2023, 1, 1)),
+        ),
+        {"occasions": False, "offences": True, "either": True},
+    ),
+    (
+        "two-offences-two-occasions",
+        "more than one occasion ... or more than one specified offence",
+        (
+            conviction("a", COERCIVE, dt.date(2021, 1, 1)),
+            conviction("b", ABH_DA, dt.date(2023, 1, 1)),
+        ),
+        {"occasions": True, "offences": True, "either": True},
+    ),
+    (
+        "two-counts-one-day",
+        "several counts on the same day are one occasion of one offence",
+        (
+            conviction("a", STALKING_2A, dt.date(2023, 1, 1)),
+            conviction("b", STALKING_2A, dt.date(2023, 1, 1)),
+        ),
+        {"occasions": False, "offences": False, "either": False},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("wording", "convictions", "readings"),
+    [pytest.param(*case[1:], id=case[0]) for case in SERIAL_CASES],
+)
+def test_serial_is_read_as_the_criteria_set_says(
+    wording: str, convictions: tuple[ConvictionFact, ...], readings: dict[str, bool]
+) -> None:
+    # DOMAIN.md: whether "serial" means separate occasions or separate offence types is a
+    # contested reading: "keep it a setting of the set and say which was used".
+    for reading, met in readings.items():
+        settings = replace(BROAD, serial_reading=reading)
+        serial = check(evaluate(PersonFacts(convictions=convictions), settings, AS_OF), "(a)")
+        assert serial.passed is met, reading
+        assert f"read as {SERIAL_READINGS[reading]}" in serial.rule
+        assert f'reads "serial" as {SERIAL_READINGS[reading]}' in serial.detail
+    assert wording
+
+
+ASSOCIATED_CASES: list[tuple[str, str, bool, bool]] = [
+    # (id, form, the set counts associated offences, the conviction counts)
+    ("attempt-counted", "attempt", True, True),
+    ("conspiracy-counted", "conspiracy", True, True),
+    ("aiding-counted", "aiding_abetting", True, True),
+    ("attempt-not-counted", "attempt", False, False),
+    ("aiding-not-counted", "aiding_abetting", False, False),
+    ("substantive-always", "", False, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("form", "count_associated", "counts"),
+    [pytest.param(*c[1:], id=c[0]) for c in ASSOCIATED_CASES],
+)
+def test_associated_offences_count_as_the_set_says(
+    form: str, count_associated: bool, counts: bool
+) -> None:
+    # DOMAIN.md: "convicted of a specified DA or stalking offence (or an associated offence)".
+    facts = PersonFacts(
+        convictions=(conviction("a", STALKING_4A, dt.date(2023, 1, 1), associated_form=form),)
+    )
+    settings = replace(BROAD, count_associated=count_associated)
+    specified = check(evaluate(facts, settings, AS_OF), "Convicted of a specified")
+    assert specified.passed is counts
+    if not counts:
+        assert "does not count associated offences" in specified.detail
+
+
+VICTIM_AGE_CASES: list[tuple[str, tuple[str, str, str | None], int | None, int, bool, str]] = [
+    # (id, offence, victim's age, perpetrator's age, counts, words in the detail)
+    ("da-both-16", COERCIVE, 16, 30, True, "qualifying conviction"),
+    ("da-victim-15", ABH_DA, 15, 30, False, "the victim was 15 at the offence"),
+    ("da-victim-unknown", ABH_DA, None, 30, True, "The victim's age is not recorded"),
+    ("da-perpetrator-15", ABH_DA, 30, 15, False, "under the minimum age of 16"),
+    ("stalking-victim-12", STALKING_2A, 12, 30, True, "qualifying conviction"),
+    ("stalking-perpetrator-10", STALKING_2A, None, 10, True, "qualifying conviction"),
+    ("stalking-perpetrator-9", STALKING_2A, None, 9, False, "under the minimum age of 10"),
+]
+
+
+@pytest.mark.parametrize(
+    ("offence", "victim_age", "age", "counts", "words"),
+    [pytest.param(*c[1:], id=c[0]) for c in VICTIM_AGE_CASES],
+)
+def test_domestic_abuse_needs_both_people_16_or_over(
+    offence: tuple[str, str, str | None], victim_age: int | None, age: int, counts: bool, words: str
+) -> None:
+    # Domestic Abuse Act 2021 s.1(2): "A and B are each aged 16 or over"; stalking from age 10
+    # (DOMAIN.md, "Age limits").
+    facts = PersonFacts(
+        convictions=(conviction("a", offence, dt.date(2023, 1, 1), age=age, victim_age=victim_age),)
+    )
+    specified = check(evaluate(facts, BROAD, AS_OF), "Convicted of a specified")
+    assert specified.passed is counts
+    assert words in specified.detail
