@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config import embedded
+from core.enum_names import ChoiceClassEnumNames
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses NUL and other control characters in paths, query strings and form fields (400).
+    "core.input.InputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -212,13 +215,26 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
+    "DEFAULT_METADATA_CLASS": "core.input.Metadata",
     "DEFAULT_PAGINATION_CLASS": "register.api_conventions.CursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "register.api_conventions.exception_handler",
+    # Refuse control characters and over-deep JSON field by field (core.input).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.input.JSONParser",
+        "core.input.FormParser",
+        "core.input.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": None,
 }
+# Policy, not law: no partner record nests deeper than a few levels; 32 leaves room and keeps a
+# hostile body from exhausting the stack.
+API_JSON_MAX_DEPTH = 32
+# Policy: larger than any custody or station camera (40 megapixels); refuses decompression
+# bombs before they are decoded.
+PHOTOGRAPH_MAX_PIXELS = 40_000_000
 SPECTACULAR_SETTINGS = {
     "TITLE": "DA and Stalking Perpetrator Register API",
     "DESCRIPTION": (
@@ -236,6 +252,14 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.idempotency.document_idempotency_key",
     ],
+    # Separate request and response components: generated clients then never have to send
+    # read-only fields, and see which fields a PATCH may leave out.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Each choice set named after its Choices class (core.enum_names), so no two apps' fields
+    # of one name clash; the meeting level is an inline set.
+    "ENUM_NAME_OVERRIDES": ChoiceClassEnumNames(
+        extra={"MeetingLevelEnum": [(2, "Level 2"), (3, "Level 3")]}
+    ),
 }
 
 # Celery: Redis when configured, the filesystem transport otherwise.

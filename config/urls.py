@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import health
+from core.schema_views import SchemaView, SwaggerView
 from mappa.api_urls import urlpatterns as mappa_api
 from notifications.api_urls import urlpatterns as notifications_api
 from register import views as register_views
@@ -15,8 +15,8 @@ api_v1 = [
     *notifications_api,
     *mappa_api,
     *victims_api,
-    api_path("schema/", SpectacularAPIView.as_view(), "api-schema"),
-    api_path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), "api-docs"),
+    api_path("schema/", SchemaView.as_view(), "api-schema"),
+    api_path("docs/", SwaggerView.as_view(url_name="api-schema"), "api-docs"),
 ]
 
 urlpatterns = [

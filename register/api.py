@@ -172,13 +172,33 @@ class NominalDetailApi(APIView):
         return with_etag(Response(NominalOutput(nominal).data), nominal_etag(nominal))
 
 
+class EligibilityCheckOutput(serializers.Serializer[Any]):
+    rule = serializers.CharField()
+    passed = serializers.BooleanField()
+    detail = serializers.CharField()
+    record_ids = serializers.ListField(
+        child=serializers.CharField(), help_text="The records the detail names, in order"
+    )
+
+
+class EligibilityOutcomeOutput(serializers.Serializer[Any]):
+    """One criteria set, as register.eligibility.outcome_as_json gives it."""
+
+    criteria_key = serializers.CharField()
+    criteria_name = serializers.CharField()
+    criteria_met = serializers.BooleanField()
+    blocked = serializers.BooleanField()
+    checks = serializers.ListField(child=EligibilityCheckOutput())
+    can_register = serializers.BooleanField()
+
+
 class NominalEligibilityApi(APIView):
     permission_classes = [RoleGate]
     gate_model = m.Nominal
 
     @extend_schema(
         parameters=[PURPOSE_HEADER],
-        responses=OpenApiTypes.OBJECT,
+        responses=EligibilityOutcomeOutput(many=True),
         summary="The nominal evaluated against every active criteria set, explained",
     )
     def get(self, request: StaffApiRequest, nominal_id: str) -> Response:
@@ -296,6 +316,20 @@ class NominalDetailItemApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _for_kind(method: Any) -> Any:
+    """A function of the kind's own, so extend_schema documents it and not the shared method.
+
+    extend_schema stores its annotation on the function: decorating the base class's method
+    for each kind would leave every kind documented as the last one.
+    """
+
+    def handler(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return method(self, *args, **kwargs)
+
+    handler.__name__, handler.__doc__ = method.__name__, method.__doc__
+    return handler
+
+
 def detail_views(kind: str) -> tuple[Any, Any]:
     """The list and item views for one kind of detail, documented under its own name."""
     serializer = detail_serializer(kind)
@@ -311,12 +345,12 @@ def detail_views(kind: str) -> tuple[Any, Any]:
                     parameters=[PURPOSE_HEADER],
                     responses=serializer(many=True),
                     summary=f"List the nominal's {label}s",
-                )(NominalDetailListApi.get),
+                )(_for_kind(NominalDetailListApi.get)),
                 "post": extend_schema(
                     request=serializer,
                     responses={201: serializer},
                     summary=f"Add a {label} (send `reason` too)",
-                )(NominalDetailListApi.post),
+                )(_for_kind(NominalDetailListApi.post)),
             },
         )
     )
@@ -328,19 +362,19 @@ def detail_views(kind: str) -> tuple[Any, Any]:
                 "kind": kind,
                 "get": extend_schema(
                     parameters=[PURPOSE_HEADER], responses=serializer, summary=f"Read a {label}"
-                )(NominalDetailItemApi.get),
+                )(_for_kind(NominalDetailItemApi.get)),
                 "patch": extend_schema(
-                    request=serializer,
+                    request=serializer(partial=True),
                     responses=serializer,
                     parameters=[IF_MATCH_HEADER],
                     summary=f"Change a {label} (send `reason` too)",
-                )(NominalDetailItemApi.patch),
+                )(_for_kind(NominalDetailItemApi.patch)),
                 "delete": extend_schema(
                     request=ReasonInput,
                     responses={204: None},
                     parameters=[IF_MATCH_HEADER],
                     summary=f"Remove a {label}",
-                )(NominalDetailItemApi.delete),
+                )(_for_kind(NominalDetailItemApi.delete)),
             },
         )
     )
