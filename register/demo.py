@@ -268,6 +268,14 @@ def _details(key: str, nominal: Nominal, actor: StaffUser, today: dt.date) -> No
             text="Not to contact the protected person directly or indirectly",
         )
         add(
+            "order-conditions",
+            parent=order,
+            kind="positive_requirement",
+            text="Attend the stalking intervention programme weekly",
+            compliance_reporter="Programme lead, Eastham Stalking Intervention Service",
+            review_on=today + dt.timedelta(days=14),
+        )
+        add(
             "order-breaches",
             parent=order,
             occurred_on=today - dt.timedelta(days=20),

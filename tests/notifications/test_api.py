@@ -28,6 +28,9 @@ from tests import factories
 from tests.base import RegisterTestCase
 from tests.notifications.factories import Registered, conviction, item, register
 
+# A full notification (SOA 2003 s.83(5)) meets the initial one; one item alone does not.
+FULL = ["names", "date_of_birth", "ni_number", "main_address"]
+
 
 class ApiTestCase(RegisterTestCase):
     coordinator_a: StaffUser
@@ -141,6 +144,8 @@ class GateTests(ApiTestCase):
             "/api/v1/nominals/{nominal_id}/notifications/": {"get", "post"},
             "/api/v1/nominals/{nominal_id}/notifications/{notification_id}/verify/": {"post"},
             "/api/v1/nominals/{nominal_id}/due-items/": {"get"},
+            "/api/v1/nominals/{nominal_id}/notification-pauses/": {"get", "post"},
+            "/api/v1/nominals/{nominal_id}/notification-pauses/{pause_id}/remove/": {"post"},
             "/api/v1/nominals/{nominal_id}/breaches/": {"get", "post"},
             "/api/v1/breaches/{breach_id}/": {"get", "patch"},
             "/api/v1/tasks/": {"get"},
@@ -198,7 +203,9 @@ class NotificationApiTests(ApiTestCase):
     def test_a_partner_force_records_a_notification(self) -> None:
         received_at = dt.datetime(2026, 3, 2, 14, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
         response = self.api.post(
-            self.url(), self.notification(received_at=received_at.isoformat()), format="json"
+            self.url(),
+            self.notification(received_at=received_at.isoformat(), items=FULL),
+            format="json",
         )
         self.assertEqual(response.status_code, 201, response.content)
         body = response.json()

@@ -109,7 +109,7 @@ class CivilOrderRequirementTests(RegisterTestCase):
         due.refresh_from_db()
         self.assertEqual(due.status, DueStatus.MET)
         # SPA 2019 s.9(4): a change of home address is due within 3 days beginning with it.
-        moved_on = timezone.localdate() - dt.timedelta(days=1)
+        moved_on = timezone.localdate()
         register_services.nominal_detail_add(
             actor=self.officer_a,
             nominal=nominal,

@@ -191,3 +191,15 @@ class ComplianceTests(RegisterTestCase):
         # SOA 2003 s.84(4)(b): within 6 days beginning with the date specified.
         self.assertEqual(not_occurred.due_at, rules.end_of_day(specified + dt.timedelta(days=5)))
         self.assertEqual(not_occurred.status, DueStatus.OPEN)
+
+    def test_editing_a_detail_is_not_a_new_change(self) -> None:
+        address = self.address(timezone.localdate())
+        self.notify(["main_address"])
+        register_services.nominal_detail_update(
+            actor=self.officer_a,
+            kind="addresses",
+            detail=address,
+            data={"verified_on": timezone.localdate()},
+            reason="Seen at home on a visit",
+        )
+        self.assertEqual(list(self.changes().values_list("status", flat=True)), [DueStatus.MET])

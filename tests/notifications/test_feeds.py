@@ -84,7 +84,8 @@ class FeedTests(RegisterTestCase):
         )
         self.assertEqual(
             set(DueItem.objects.values_list("kind", flat=True)),
-            {DueKind.ORDER_EXPIRY, DueKind.LICENCE_EXPIRY},
+            # An SPO also carries notification requirements (SPA 2019 s.9).
+            {DueKind.ORDER_EXPIRY, DueKind.LICENCE_EXPIRY, DueKind.ORDER_NOTIFICATION},
         )
 
     def test_registering_starts_requirements_period_and_first_notification(self) -> None:
@@ -116,5 +117,6 @@ class FeedTests(RegisterTestCase):
         period = NotificationPeriod.objects.get(registration=registration)
         self.assertEqual(period.rule_key, "custody_over_6_under_30_months")
         initial = DueItem.objects.get(kind=DueKind.INITIAL_NOTIFICATION)
-        self.assertEqual(timezone.localtime(initial.due_at).date(), today + dt.timedelta(days=3))
+        # SOA 2003 s.83(1): 3 days beginning with registration (today is day 1).
+        self.assertEqual(timezone.localtime(initial.due_at).date(), today + dt.timedelta(days=2))
         self.assertTrue(DueItem.objects.filter(kind=DueKind.REGISTRATION_REVIEW).exists())

@@ -75,7 +75,11 @@ class ServiceTests(NotifiedChangesTestCase):
         self.assertEqual(created.history_user, self.officer_a)
         self.assertIn(str(notification.pk), created.history_change_reason)
         self.assertIn("Notified in person on", created.history_change_reason)
-        self.assertEqual(self.initial_due_status(), DueStatus.MET)
+        # Issue 10, finding 5: the address notified meets its own change item, and only that:
+        # the initial notification needs the full set (SOA 2003 s.83(5)).
+        change = self.person.nominal.due_items.get(kind="change_notification")
+        self.assertEqual((change.status, change.met_by), (DueStatus.MET, notification))
+        self.assertEqual(self.initial_due_status(), DueStatus.OPEN)
 
     def test_a_change_the_register_refuses_refuses_the_notification_and_saves_nothing(
         self,

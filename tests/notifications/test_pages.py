@@ -410,10 +410,10 @@ class NominalPageTests(PagesTestCase):
         self.as_user(self.officer_a)
         nominal = self.person.nominal
         # session, user, nominal, registration+set+period, set items, notifications, open and
-        # closed due items, breaches, item labels, grant check, access-log insert, session save
-        # in a savepoint
+        # closed due items, breaches, item labels, time disregarded, grant check, access-log
+        # insert, session save in a savepoint
         for rows in (1, 30):
-            with self.subTest(rows=rows), self.assertNumQueries(16):
+            with self.subTest(rows=rows), self.assertNumQueries(17):
                 response = self.client.get(self.url())
             self.assertEqual(len(response.context["data"].breaches), rows)
             if rows == 30:
@@ -506,13 +506,19 @@ class NotificationFormTests(PagesTestCase):
             AccessLog.objects.get(user=self.officer_a).purpose,
             "Opened the form to record a notification",
         )
-        response = self.client.post(self.url(), self.notification_data())
+        # One item notified does not meet the initial notification (SOA 2003 s.83(5))...
+        self.client.post(self.url(), self.notification_data())
+        self.assertEqual(_due(self.person).status, DueStatus.OPEN)
+        # ...the full set does.
+        full = ["names", "date_of_birth", "ni_number", "main_address"]
+        response = self.client.post(self.url(), self.notification_data(items=full))
         self.assertRedirects(
             response,
             reverse("nominal-notifications", args=[self.person.nominal.pk]) + "#notifications",
             fetch_redirect_response=False,
         )
-        notification = Notification.objects.get()
+        notification = Notification.objects.order_by("created_at").last()
+        assert notification is not None
         self.assertEqual(notification.channel, NotificationChannel.IN_PERSON)
         self.assertEqual(notification.history.get().history_user, self.officer_a)
         self.assertEqual(_due(self.person).status, DueStatus.MET)
