@@ -712,6 +712,9 @@ def detail_notifiable_change(*, actor: StaffUser, kind: str, detail: Any) -> lis
     if event is None:
         return []
     code, event_on, what = event
+    # Only a row just added is a new event; a later edit (a correction, a verification) moves
+    # the event's own open item, or tests an advance notice, but never starts a new deadline.
+    new_event = detail.history.count() <= 1
     return change_expected(
         actor=actor,
         nominal=detail.nominal,
@@ -719,6 +722,7 @@ def detail_notifiable_change(*, actor: StaffUser, kind: str, detail: Any) -> lis
         event_key=f"{kind}:{detail.pk}",
         event_on=event_on,
         what=what,
+        new_event=new_event,
     )
 
 
@@ -731,6 +735,7 @@ def change_expected(
     event_key: str,
     event_on: dt.date,
     what: str,
+    new_event: bool = True,
 ) -> list[DueItem]:
     """A change the person must notify: one item per regime, due from the change's own date.
 
@@ -785,6 +790,8 @@ def change_expected(
             )
             if given_in_advance and existing.event_on != event_on and rule_key == "change":
                 scheduled += _advance_outcome(actor=actor, item=existing, occurred_on=event_on)
+            continue
+        if existing is None and not new_event:
             continue
         scheduled.append(
             deadline_schedule(
