@@ -932,10 +932,24 @@ class _Generator:
         )
         t["order"] = Table(
             CivilOrder,
-            ["id", "nominal_id", "kind", "interim", "made_on", "made_by", "starts_on", "ends_on"],
+            [
+                "id",
+                "nominal_id",
+                "kind",
+                "interim",
+                "made_on",
+                "made_by",
+                "starts_on",
+                "ends_on",
+                "notification_requirements",
+            ],
             now,
         )
-        t["condition"] = Table(OrderCondition, ["id", "order_id", "kind", "text"], now)
+        t["condition"] = Table(
+            OrderCondition,
+            ["id", "order_id", "kind", "text", "compliance_reporter", "provider"],
+            now,
+        )
         t["risk"] = Table(
             RiskAssessment,
             [
@@ -1287,6 +1301,7 @@ class _Generator:
             f"{town} Magistrates' Court" if kind != "dvpn" else "Superintendent",
             made,
             ends,
+            kind == "spo",  # an SPO always carries notification requirements (SPA 2019 s.9)
         )
         for _ in range(rng.choice((1, 1, 2))):
             condition_kind, text = rng.choice(_CONDITIONS)
@@ -1295,6 +1310,8 @@ class _Generator:
                 order_id,
                 condition_kind,
                 text.format(v="the protected person", street=_street(rng)),
+                "Programme provider" if condition_kind == "positive_requirement" else "",
+                "EM provider" if condition_kind == "electronic_monitoring" else "",
             )
 
     def risk_assessments(self, pk: uuid.UUID, adult: dt.date) -> str:

@@ -130,6 +130,7 @@ def service_data(kind: str, n: int = 0, **links: Any) -> dict[str, Any]:
         },
         "civil-orders": {
             "kind": m.OrderKind.SPO,
+            "notification_requirements": True,  # an SPO always has them (SPA 2019 s.9)
             "made_on": _day(dt.date(2022, 1, 10), n),
             "made_by": "Northmoor Magistrates' Court",
             "starts_on": _day(dt.date(2022, 1, 10), n),
