@@ -438,3 +438,23 @@ class PauseForm(_Form):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", "The last day cannot be before the first")
         return data
+
+
+class IndefiniteReviewForm(_Form):
+    """A decision on a review of indefinite notification requirements (SOA 2003 s.91A-F)."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            ("continue", "The requirements continue (next review in 8 years)"),
+            ("discharge", "Discharged from the requirements"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    decided_on = forms.DateField(label="Date of the decision", widget=date_widget())
+    reasons = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text="What the review considered and why it decided this. Kept with your name.",
+    )

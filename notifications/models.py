@@ -226,6 +226,7 @@ class DueKind(models.TextChoices):
     )
     CONDITION_REVIEW = "condition_review", "Order requirement: compliance review"
     MONITORING_END = "monitoring_end", "Electronic monitoring ends"
+    INDEFINITE_REVIEW = "indefinite_review", "Review of indefinite notification requirements"
 
 
 # The kinds a notification from the person can meet (each only when it covers the item).
@@ -507,3 +508,41 @@ class Breach(models.Model):
 
     def __str__(self) -> str:
         return f"Suspected breach {self.found_on:%d %b %Y}: {self.requirement}"
+
+
+class ReviewDecision(models.TextChoices):
+    CONTINUE = "continue", "The requirements continue"
+    DISCHARGE = "discharge", "Discharged from the requirements"
+
+
+class IndefiniteReview(models.Model):
+    """A decision on a review of indefinite notification requirements (SOA 2003 s.91A-F as the
+    model): continue, with the next review 8 years on, or discharge; always with reasons."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="indefinite_reviews"
+    )
+    decided_on = models.DateField()
+    decision = models.CharField(max_length=12, choices=ReviewDecision.choices)
+    reasons = models.TextField()
+    decided_by = models.ForeignKey(StaffUser, on_delete=models.PROTECT, related_name="+")
+    next_review_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reasons=""), name="indefinite_review_has_reasons"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision="discharge", next_review_on__isnull=True)
+                | models.Q(decision="continue", next_review_on__isnull=False),
+                name="indefinite_review_next_only_when_continuing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} on {self.decided_on:%d %b %Y}"

@@ -452,3 +452,18 @@ def convictions_of(*, nominal: Nominal) -> QuerySet[Conviction]:
         .select_related("offence")
         .order_by("-conviction_date")
     )
+
+
+def indefinite_period(*, nominal: Nominal) -> NotificationPeriod | None:
+    """The indefinite notification period of the nominal's current registration, if it has one.
+    The caller fetched the nominal through the access gate."""
+    return (
+        NotificationPeriod.objects.filter(
+            registration__nominal=nominal,
+            registration__decision=Decision.REGISTER,
+            registration__ended_on__isnull=True,
+            indefinite=True,
+        )
+        .select_related("registration__nominal")
+        .first()
+    )

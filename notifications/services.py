@@ -29,12 +29,14 @@ from notifications.models import (
     DueItem,
     DueKind,
     DueStatus,
+    IndefiniteReview,
     Notification,
     NotificationPause,
     NotificationPeriod,
     RequirementItem,
     RequirementSet,
     RequirementSetItem,
+    ReviewDecision,
     SchedulerHeartbeat,
     Tailoring,
     Task,
@@ -572,6 +574,11 @@ def _meet_covered(*, actor: StaffUser, nominal: Nominal, notification: Notificat
             done_at=now,
             outcome="Met late: notified after the deadline" if item.met_late else "Met",
         )
+        if item.kind == DueKind.INITIAL_NOTIFICATION and registration is not None:
+            # An indefinite period is reviewed counting from this notification (s.91B).
+            indefinite_review_schedule(
+                actor=actor, registration=registration, initial_notification_on=received_on
+            )
 
 
 # The register's detail kinds a notification can add to the record.
@@ -1215,3 +1222,118 @@ def task_complete(*, actor: StaffUser, task: Task, outcome: str) -> Task:
 def tasks_mark_seen(*, actor: StaffUser) -> int:
     """Opening the inbox clears the unread count (not a change of record: no history)."""
     return Task.objects.filter(owner=actor, seen_at__isnull=True).update(seen_at=timezone.now())
+
+
+# Review of indefinite notification requirements (SOA 2003 s.91A-F as the model) -------------
+
+
+def _under_18_on_relevant_date(period: NotificationPeriod) -> bool:
+    age = period.registration.nominal.age_on(period.starts_on)
+    return age is not None and age < 18
+
+
+@transaction.atomic
+def indefinite_review_schedule(
+    *, actor: StaffUser, registration: Registration, initial_notification_on: dt.date
+) -> DueItem | None:
+    """The first review of an indefinite period: 15 years (8 if under 18 on the relevant date)
+    after the initial notification (s.91B), not registration. Once only; None when the period
+    is fixed or the review is already set."""
+    period = (
+        NotificationPeriod.objects.select_for_update()
+        .select_related("registration__nominal")
+        .filter(registration=registration, indefinite=True, review_on__isnull=True)
+        .first()
+    )
+    if period is None:
+        return None
+    under_18 = _under_18_on_relevant_date(period)
+    due_on = rules.indefinite_review_due(initial_notification_on, under_18=under_18)
+    period.review_on = due_on
+    save_with_history(period, actor=actor, reason="Initial notification made: review date set")
+    nominal = registration.nominal
+    return due_item_schedule(
+        actor=actor,
+        kind=DueKind.INDEFINITE_REVIEW,
+        subject=registration,
+        nominal=nominal,
+        due_at=rules.end_of_day(due_on),
+        title="Review of indefinite notification requirements",
+        owner=_owner_for(nominal),
+        reason="Indefinite notification requirements: review due",
+        event_on=initial_notification_on,
+        source=rules.indefinite_review_explanation(
+            initial_notification_on, under_18=under_18, due_on=due_on
+        ),
+    )
+
+
+@transaction.atomic
+def indefinite_review_decide(
+    *,
+    actor: StaffUser,
+    registration: Registration,
+    decision: str,
+    decided_on: dt.date,
+    reasons: str,
+) -> IndefiniteReview:
+    """Record a review decision with its reasons and close the review due item. To continue sets
+    the next review 8 years on, as a new due item; to discharge ends the review cycle (ending the
+    registration itself is registration_end's, with its own reason)."""
+    if decision not in ReviewDecision.values:
+        raise DomainError(
+            "Choose whether the requirements continue or are discharged", field="decision"
+        )
+    reasons = reasons.strip()
+    if not reasons:
+        raise DomainError("Enter the reasons for the decision", field="reasons")
+    if decided_on > timezone.localdate():
+        raise DomainError("The decision date cannot be in the future", field="decided_on")
+    period = (
+        NotificationPeriod.objects.select_for_update()
+        .filter(registration=registration, indefinite=True)
+        .first()
+    )
+    if period is None or not registration.is_current:
+        raise DomainError("Only a current registration with an indefinite period is reviewed")
+    if period.review_on is None:
+        raise DomainError(
+            "No review is due yet: it falls after the initial notification", field="decided_on"
+        )
+    next_on = rules.further_review_due(decided_on) if decision == ReviewDecision.CONTINUE else None
+    review = IndefiniteReview(
+        registration=registration,
+        decided_on=decided_on,
+        decision=decision,
+        reasons=reasons,
+        decided_by=actor,
+        next_review_on=next_on,
+    )
+    save_with_history(review, actor=actor, reason=reasons)
+    due_items_close(
+        actor=actor,
+        kinds=[DueKind.INDEFINITE_REVIEW],
+        subject=registration,
+        reason=f"Review decided: {review.get_decision_display().lower()}",
+    )
+    period.review_on = next_on
+    save_with_history(period, actor=actor, reason=f"Review decided on {decided_on:%d %b %Y}")
+    if next_on is not None:
+        nominal = registration.nominal
+        due_item_schedule(
+            actor=actor,
+            kind=DueKind.INDEFINITE_REVIEW,
+            subject=registration,
+            nominal=nominal,
+            due_at=rules.end_of_day(next_on),
+            title="Further review of indefinite notification requirements",
+            owner=_owner_for(nominal),
+            reason="The requirements continue: next review in 8 years",
+            event_on=decided_on,
+            source=(
+                f"{rules.REVIEW_SOURCE}: a decision to continue on "
+                f"{rules.format_date(decided_on)} → next review {rules.format_date(next_on)} "
+                "(8 years after the decision)"
+            ),
+        )
+    return review

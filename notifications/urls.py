@@ -43,6 +43,11 @@ urlpatterns = [
         views.pause_create,
         name="pause-create",
     ),
+    path(
+        "nominals/<str:nominal_id>/indefinite-review/",
+        views.indefinite_review,
+        name="indefinite-review",
+    ),
     path("nominals/<str:nominal_id>/breaches/new/", views.breach_create, name="breach-create"),
     path(
         "nominals/<str:nominal_id>/breaches/<str:breach_id>/escalate/",

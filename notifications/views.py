@@ -26,6 +26,7 @@ from notifications.forms import (
     BreachCloseForm,
     BreachEscalateForm,
     BreachForm,
+    IndefiniteReviewForm,
     NotificationForm,
     PauseForm,
     StartRequirementsForm,
@@ -500,3 +501,33 @@ def pause_create(request: StaffRequest, nominal_id: str) -> HttpResponse:
     elif request.method == "GET":
         log_page_reads(request, [nominal], "Opened the form to record time disregarded")
     return render(request, "notifications/pause_form.html", {"form": form, "nominal": nominal})
+
+
+# Review of indefinite notification requirements (SOA 2003 s.91A-F as applied) -------------
+
+
+@casework_only
+@require_http_methods(["GET", "POST"])
+def indefinite_review(request: StaffRequest, nominal_id: str) -> HttpResponse:
+    nominal = _changeable(request, nominal_id)
+    period = selectors.indefinite_period(nominal=nominal)
+    if period is None:
+        raise Http404
+    form = IndefiniteReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indefinite_review_decide(
+                actor=request.user, registration=period.registration, **form.cleaned_data
+            )
+        except DomainError as error:
+            _apply_domain_error(form, error)
+        else:
+            messages.success(request, "Review decision recorded")
+            return redirect(_notifications_url(nominal.pk, "requirements"))
+    elif request.method == "GET":
+        log_page_reads(request, [nominal], "Opened the review of indefinite requirements")
+    return render(
+        request,
+        "notifications/indefinite_review_form.html",
+        {"form": form, "nominal": nominal, "period": period},
+    )

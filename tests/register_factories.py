@@ -332,6 +332,7 @@ def stalking_conviction(
     sentence_months: int | None = 8,
     offence_date: dt.date | None = None,
     gravity: int | None = None,
+    licence_end: dt.date | None = None,
 ) -> m.Conviction:
     return add(
         actor,
@@ -349,6 +350,8 @@ def stalking_conviction(
             "is_domestic_abuse": True,
             "da_flag_source": m.DaFlagSource.PROSECUTOR,
             "gravity": gravity,
+            "licence_start": conviction_date + dt.timedelta(days=120) if licence_end else None,
+            "licence_end": licence_end,
         },
         reason="Conviction recorded from court result",
     )
@@ -380,10 +383,14 @@ def incident(
 
 
 def serial_stalker(actor: m.StaffUser, family_name: str = "Harrow") -> m.Nominal:
-    """Two custodial stalking convictions on different dates: meets every convicted criteria set."""
+    """Two custodial stalking convictions on different dates: meets every convicted criteria set.
+    The later one is on an extended licence to 2035, so the Lords set's "condition of the release
+    and licence" holds for it (issue 10, finding 8)."""
     nominal = person(actor, family_name, "Dean", dt.date(1979, 8, 23))
     stalking_conviction(actor, nominal, dt.date(2016, 5, 9))
-    stalking_conviction(actor, nominal, dt.date(2021, 11, 2), code="PHA1997-s4A")
+    stalking_conviction(
+        actor, nominal, dt.date(2021, 11, 2), code="PHA1997-s4A", licence_end=dt.date(2035, 1, 1)
+    )
     return nominal
 
 

@@ -34,7 +34,11 @@ class EligibilityFromTheDatabaseTests(RegisterTestCase):
     def test_two_stalking_convictions_on_different_dates_meet_the_convicted_sets(self) -> None:
         nominal = rf.person(self.officer_a, "Harrow", "Dean", dt.date(1979, 8, 23))
         first = rf.stalking_conviction(self.officer_a, nominal, dt.date(2016, 5, 9))
-        second = rf.stalking_conviction(self.officer_a, nominal, dt.date(2021, 11, 2))
+        # On licence until 2027: the Lords set needs the qualifying conviction itself to carry
+        # custody with a licence (issue 10, finding 8).
+        second = rf.stalking_conviction(
+            self.officer_a, nominal, dt.date(2021, 11, 2), licence_end=dt.date(2027, 1, 1)
+        )
         outcomes = self.evaluate(nominal)
         for key in ("broad-convicted", "lords-2024"):
             with self.subTest(key):
@@ -45,10 +49,10 @@ class EligibilityFromTheDatabaseTests(RegisterTestCase):
                 self.assertTrue(serial.passed)
                 self.assertEqual(serial.record_ids, (str(first.pk), str(second.pk)))
                 self.assertIn(
-                    "Convicted of Stalking (PHA 1997 s.2A) on 2 separate occasions: "
-                    "9 May 2016 and 2 November 2021.",
+                    "Convicted on 2 separate occasions: 9 May 2016 and 2 November 2021.",
                     serial.detail,
                 )
+                self.assertIn('reads "serial" as either separate occasions', serial.detail)
         self.assertFalse(outcomes["npcc-serial"].criteria_met)
 
     def test_suspended_sentences_fail_lords_2024_but_meet_broad_convicted(self) -> None:
@@ -114,8 +118,9 @@ class EligibilityFromTheDatabaseTests(RegisterTestCase):
             self.evaluate(nominal)["broad-convicted"], "Convicted of a specified"
         )
         self.assertTrue(specified.passed)
-        self.assertEqual(specified.record_ids[0], str(flagged.pk))
-        self.assertIn(str(unflagged.pk), specified.record_ids)
+        # Regression (issue 10, finding 1): the unflagged assault is explained, never evidence.
+        self.assertEqual(specified.record_ids, (str(flagged.pk),))
+        self.assertNotIn(str(unflagged.pk), specified.record_ids)
         self.assertIn("not a specified domestic abuse or stalking offence", specified.detail)
         self.assertFalse(self.evaluate(nominal)["broad-convicted"].criteria_met)
 
@@ -191,8 +196,9 @@ class EligibilityFromTheDatabaseTests(RegisterTestCase):
     def test_a_fixed_number_of_queries_however_long_the_history(self) -> None:
         nominal = rf.serial_stalker(self.officer_a)
         for extra in range(2):
-            with self.subTest(convictions=2 + extra * 10), self.assertNumQueries(5):
-                # nominal, convictions (with offence), risk assessments, incidents, criteria sets
+            with self.subTest(convictions=2 + extra * 10), self.assertNumQueries(6):
+                # nominal, convictions (with offence), risk assessments, incidents,
+                # primary-aggressor reviews, criteria sets
                 self.evaluate(nominal)
             for i in range(10):
                 rf.stalking_conviction(self.officer_a, nominal, dt.date(2010, 1, 1 + i))
@@ -207,7 +213,7 @@ class EligibilityFromTheDatabaseTests(RegisterTestCase):
             [
                 rules.SPECIFIED_RULE,
                 rules.CUSTODIAL_RULE,
-                rules.SERIAL_RULE,
+                rules.serial_rule(rules.SERIAL_EITHER),
                 "(b) Latest risk of serious harm assessment (OASys RoSH) rated high or very high",
                 rules.EITHER_RULE,
                 rules.SAFEGUARD_RULE,
