@@ -690,6 +690,7 @@ class EligibilityApi(APIView):
                 {
                     "nominal": nominal.pk,
                     "category_2": outcome(found.category_2),
+                    "category_2_current": outcome(found.category_2_current),
                     "category_3": outcome(found.category_3),
                 }
             ).data

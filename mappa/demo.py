@@ -4,14 +4,21 @@
   an approved plan and a second version awaiting approval; a home visit done and one
   planned; discussed at a Level 2 meeting 10 days ago with minutes and actions, and on
   the agenda of the next meeting. His licence ends within the year, so a Category 3
-  consideration falls due.
-- Craig BELLAMY-HART (n2, Northmoor): Category 3 Level 3, from a referral the Northmoor
-  coordinator accepted.
-- Darren O'NEILL (n3, Northmoor): referred by North East Probation, awaiting the Northmoor
-  coordinator's decision (sign in as mappa.nmp).
-- Lee WHITFIELD (n4, Southdale): a Category 1 Level 1 case that ended and was archived two
-  years ago, so its first archive review is due; and a referral Southdale's coordinator rejected.
-- Stephen ASHWORTH (n6, North East Probation): Category 4 Level 1.
+  consideration falls due. Registering him proposed a Category 1 case: the coordinator
+  rejected the proposal (already managed as Category 2).
+- Craig BELLAMY-HART (n2, Northmoor): registering him proposed a MAPPA case ("managed in
+  the same way as" Category 1); the Northmoor coordinator accepted it at Level 3. His
+  record shows why Category 3 is not open to him (registered) and that his 12 months'
+  suspended sentence for coercive control makes him eligible for Category 2.
+- Darren O'NEILL (n3, Northmoor): referred for Category 3 by North East Probation, awaiting
+  the Northmoor coordinator's decision (sign in as mappa.nmp); the decision page shows that
+  Category 3 needs a conviction, caution or finding, and he has none.
+- Lee WHITFIELD (n4, Southdale): a Category 1 Level 1 case transferred to Eastshire MAPPA and
+  archived two years ago (its Category 3 consideration recorded as not considered, with the
+  transfer), so its first archive review is due; since then a referral for Category 3 after
+  a new assault on a partner, accepted at Level 2.
+- Stephen ASHWORTH (n6, North East Probation): Category 4 Level 1; the proposal made when he
+  was registered was rejected (managed as Category 4).
 """
 
 from __future__ import annotations
@@ -20,7 +27,14 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from mappa import rules, services
-from mappa.models import MappaCase, Meeting, PlanKind, Referral, TerminationReason
+from mappa.models import (
+    MappaCase,
+    Meeting,
+    PlanKind,
+    Referral,
+    ReferralStatus,
+    TerminationReason,
+)
 from notifications import rules as due_rules
 from notifications import scans
 from register.models import Nominal, Role, StaffUser
@@ -48,10 +62,27 @@ def load(world: DemoWorld) -> None:
     )
     n1, n2, n3 = world.nominals["n1"], world.nominals["n2"], world.nominals["n3"]
     case1 = _category_2(n1, om, sup, today)
-    case2 = _category_3(n2, om, coord)
+    _decide_proposal(
+        n1,
+        coord,
+        accept=False,
+        reason="Already managed under MAPPA: Category 2 "
+        "Level 2 on licence; Category 2 covers his management until the licence ends",
+    )
+    case2 = _decide_proposal(
+        n2,
+        coord,
+        accept=True,
+        reason="Registered for coercive control of two successive partners; high RoSH; "
+        "threats to the current partner's family: multi-agency management at Level 3",
+        manager=om,
+        level=3,
+    )
     _pending_referral(n3, world.user("NEP", Role.PROBATION_PRACTITIONER))
-    _archived_and_rejected(world, world.nominals["n4"], today)
-    _category_4(world.nominals["n6"], world.user("NEP", Role.PROBATION_PRACTITIONER), today)
+    _archived_then_category_3(world, world.nominals["n4"], today)
+    n6, nep_coord = world.nominals["n6"], world.user("NEP", Role.MAPPA_COORDINATOR)
+    _category_4(n6, world.user("NEP", Role.PROBATION_PRACTITIONER), today)
+    _decide_proposal(n6, nep_coord, accept=False, reason="Managed as Category 4")
     if case1 is not None and case2 is not None:
         _meetings(world, coord, om, case1, case2, today)
     # What this demo made overdue or due soon reaches the inboxes now, as the notifications
@@ -119,27 +150,30 @@ def _category_2(
     return case
 
 
-def _category_3(nominal: Nominal, om: StaffUser, coord: StaffUser) -> MappaCase | None:
-    if _has_case(nominal):
-        return MappaCase.objects.filter(nominal=nominal).first()
-    referral = services.referral_create(
-        actor=om,
-        nominal=nominal,
-        reason="Coercive control of two successive partners; high RoSH; threats to the "
-        "current partner's family. Needs multi-agency management.",
-        proposed_category=3,
-        proposed_level=3,
-        attachments=["OASys summary", "Police intelligence report PIR-2291"],
-    )
-    referral = services.referral_decide(
-        actor=coord,
-        referral=referral,
-        accept=True,
-        reason="Capacity for serious harm shown; multi-agency management needed",
-        responsible_manager=om,
-        visor_reference="VS-NMP-0002",
-    )
-    return referral.case
+def _decide_proposal(
+    nominal: Nominal,
+    coord: StaffUser,
+    *,
+    accept: bool,
+    reason: str,
+    manager: StaffUser | None = None,
+    level: int | None = None,
+) -> MappaCase | None:
+    """The coordinator decides the proposal the register made on registration (if pending)."""
+    proposal = Referral.objects.filter(
+        nominal=nominal, registration__isnull=False, status=ReferralStatus.PENDING
+    ).first()
+    if proposal is not None:
+        services.referral_decide(
+            actor=coord,
+            referral=proposal,
+            accept=accept,
+            reason=reason,
+            responsible_manager=manager,
+            level=level,
+            visor_reference="VS-NMP-0002" if accept else "",
+        )
+    return MappaCase.objects.filter(nominal=nominal, status="active").first()
 
 
 def _pending_referral(nominal: Nominal, referrer: StaffUser) -> None:
@@ -156,7 +190,7 @@ def _pending_referral(nominal: Nominal, referrer: StaffUser) -> None:
     )
 
 
-def _archived_and_rejected(world: DemoWorld, nominal: Nominal, today: dt.date) -> None:
+def _archived_then_category_3(world: DemoWorld, nominal: Nominal, today: dt.date) -> None:
     if _has_case(nominal):
         return
     om, sup, coord = (
@@ -173,7 +207,7 @@ def _archived_and_rejected(world: DemoWorld, nominal: Nominal, today: dt.date) -
         responsible_manager=om,
         start_date=rules.add_years(today, -7),
         visor_reference="VS-SDP-0104",
-        reason="Historic notification requirements",
+        reason="Notification requirements under another force's registration",
     )
     closing = services.plan_write(
         actor=om,
@@ -187,23 +221,26 @@ def _archived_and_rejected(world: DemoWorld, nominal: Nominal, today: dt.date) -
     services.case_terminate(
         actor=om,
         case=case,
-        termination_reason=TerminationReason.NOTIFICATION_ENDED,
-        note="The notification period ended",
+        termination_reason=TerminationReason.TRANSFERRED,
+        note="Moved to Eastshire: Eastshire MAPPA (Eastshire Police lead) took the case",
         terminated_on=archived_on - dt.timedelta(days=14),
     )
     services.case_archive(actor=coord, case=case, reason="Case closed", archived_on=archived_on)
     referral = services.referral_create(
         actor=om,
         nominal=nominal,
-        reason="New DA assault on a partner: consider Category 3",
+        reason="Back in Southdale; new DA assault on a partner: consider Category 3",
         proposed_category=3,
         proposed_level=2,
     )
     services.referral_decide(
         actor=coord,
         referral=referral,
-        accept=False,
-        reason="Single-agency management is enough at present; re-refer if risk escalates",
+        accept=True,
+        reason="Convicted, not in Category 1, 2 or 4; assaults on successive partners show "
+        "capacity for serious harm; police and probation need to share the plan",
+        responsible_manager=om,
+        visor_reference="VS-SDP-0131",
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from mappa import rules
 from mappa.models import (
@@ -117,19 +118,24 @@ class NominalMappa:
 
 @dataclass(frozen=True)
 class Eligibility:
-    """Category 2 and 3 outcomes for one person today, each with its rule and source."""
+    """Category 2 (the criteria, and whether it still applies) and Category 3 for one person
+    today, each with its rule and source."""
 
     category_2: rules.Outcome
+    category_2_current: rules.Outcome
     category_3: rules.Outcome
 
 
 def eligibility(nominal: Nominal) -> Eligibility:
-    """Four queries whatever the number of convictions (mappa.services builds the facts)."""
+    """Three queries whatever the number of convictions (mappa.services builds the facts)."""
     from mappa import services
 
+    convictions = services.conviction_facts(nominal)
+    today = timezone.localdate()
     return Eligibility(
-        category_2=services.category_2_outcome(nominal),
-        category_3=services.category_3_outcome(nominal),
+        category_2=rules.category_2_eligibility(convictions),
+        category_2_current=rules.category_2_current(convictions, today),
+        category_3=services.category_3_outcome(nominal, today, convictions),
     )
 
 

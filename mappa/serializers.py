@@ -416,5 +416,6 @@ class OutcomeOutput(serializers.Serializer[Any]):
 
 class EligibilityOutput(serializers.Serializer[Any]):
     nominal = serializers.UUIDField()
-    category_2 = OutcomeOutput()
+    category_2 = OutcomeOutput(help_text="The Category 2 criteria against the convictions")
+    category_2_current = OutcomeOutput(help_text="Whether Category 2 still applies today")
     category_3 = OutcomeOutput()

@@ -138,11 +138,16 @@ def notification_facts(nominal: Nominal) -> rules.NotificationFacts | None:
     )
 
 
-def category_3_outcome(nominal: Nominal, on: dt.date | None = None) -> rules.Outcome:
+def category_3_outcome(
+    nominal: Nominal,
+    on: dt.date | None = None,
+    convictions: list[rules.ConvictionFacts] | None = None,
+) -> rules.Outcome:
     """Whether Category 3 is open to this person on `on`: a conviction, caution or finding on
     record and no Category 1, 2 or 4 (rules.category_3_entry)."""
     on = on or _today()
-    convictions = conviction_facts(nominal)
+    if convictions is None:
+        convictions = conviction_facts(nominal)
     return rules.category_3_entry(
         rules.Category3Facts(
             disposals=tuple(c.disposal for c in convictions),

@@ -161,6 +161,7 @@ class AccessTests(ApiTestCase):
         self.assertEqual(self.snapshot(), before)
 
     def test_only_the_coordinator_addressed_decides(self) -> None:
+        self.end_licence(self.other)  # Category 2 over: Category 3 is open to them
         url = reverse("api-mappa-referral-decision", args=[self.referral.pk])
         for user in (self.officer_a, self.supervisor_a, self.coordinator_b):
             self.as_api_user(user)

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from mappa.models import (
     CaseStatus,
+    Category3Consideration,
     HomeVisit,
     MappaCase,
     Meeting,
@@ -51,7 +52,38 @@ class MappaDemoTests(TestCase):
         pairs = set(MappaCase.objects.values_list("category", "level"))
         self.assertEqual({c for c, _ in pairs}, {1, 2, 3, 4})
         self.assertEqual({level for _, level in pairs}, {1, 2, 3})
-        self.assertIn((3, 3), pairs)
+        self.assertTrue({(1, 3), (2, 2), (3, 2), (4, 1)} <= pairs)
+
+    def test_registration_proposals_decided_and_the_rules_shown(self) -> None:
+        proposals = Referral.objects.filter(registration__isnull=False)
+        self.assertEqual(
+            sorted(proposals.values_list("nominal__family_name", "status")),
+            [
+                ("Ashworth", ReferralStatus.REJECTED),
+                ("Bellamy-Hart", ReferralStatus.ACCEPTED),
+                ("Smith", ReferralStatus.REJECTED),
+            ],
+        )
+        accepted = proposals.get(status=ReferralStatus.ACCEPTED).case
+        assert accepted is not None
+        self.assertEqual((accepted.category, accepted.level), (1, 3))
+        self.client.force_login(StaffUser.objects.get(username="om.nmp"))
+        page = self.client.get(reverse("nominal-mappa", args=[accepted.nominal_id]))
+        self.assertContains(page, "a suspended sentence of 12 months")
+        self.assertContains(page, "Not eligible for Category 3: Category 1: registered")
+        # O'NEILL's referral: the coordinator sees why Category 3 is refused.
+        self.client.force_login(StaffUser.objects.get(username="mappa.nmp"))
+        pending = Referral.objects.get(status=ReferralStatus.PENDING, addressed_to__code="NMP")
+        decide = self.client.get(reverse("mappa-referral-decide", args=[pending.pk]))
+        self.assertContains(decide, "Category 3 refused")
+        self.assertContains(decide, "no conviction, caution or finding")
+
+    def test_transferred_case_has_its_consideration_recorded(self) -> None:
+        case = MappaCase.objects.get(status=CaseStatus.ARCHIVED)
+        self.assertEqual(case.termination_reason, "transferred")
+        record = Category3Consideration.objects.get(case=case)
+        self.assertFalse(record.considered)
+        self.assertIn("transferred", record.rationale)
 
     def test_meeting_with_minutes_and_actions_and_plans(self) -> None:
         held = Meeting.objects.get(status=MeetingStatus.HELD)

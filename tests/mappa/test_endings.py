@@ -588,6 +588,8 @@ class ConsiderationApiTests(EndingsTestCase):
         self.assertIn("CJA 2003 s.327", body["category_2"]["rule"])
         self.assertFalse(body["category_3"]["eligible"])
         self.assertIn("Categories 1, 2 or 4", body["category_3"]["rule"])
+        self.assertTrue(body["category_2_current"]["eligible"])
+        self.assertIn("licence expires", body["category_2_current"]["rule"])
         self.api.force_authenticate(self.officer_b)
         self.assert_not_found(self.api.get(url))
 
@@ -659,5 +661,5 @@ class ConsiderationApiTests(EndingsTestCase):
 
 
 # consideration: user, case, record, access log; eligibility: user, nominal, convictions,
-# registration with its period, active Category 4 case, access log.
-API_QUERIES = {"consideration": 4, "eligibility": 6}
+# registration with its period, active Category 4 case, access log (convictions read once).
+API_QUERIES = {"consideration": 4, "eligibility": 5}
