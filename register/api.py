@@ -179,6 +179,7 @@ class EligibilityCheckOutput(serializers.Serializer[Any]):
     record_ids = serializers.ListField(
         child=serializers.CharField(), help_text="The records the detail names, in order"
     )
+    source = serializers.CharField(help_text="Where the rule comes from (statute or source)")
 
 
 class EligibilityOutcomeOutput(serializers.Serializer[Any]):

@@ -127,6 +127,7 @@ def _details(key: str, nominal: Nominal, actor: StaffUser, today: dt.date) -> No
             conviction_date=years(2) + dt.timedelta(days=60),
             court="Northmoor Crown Court",
             sentence_type="suspended",
+            sentence_date=years(2) + dt.timedelta(days=88),
             sentence_amount=12,
             sentence_unit="months",
             is_domestic_abuse=True,

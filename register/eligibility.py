@@ -193,6 +193,7 @@ def outcome_as_json(outcome: rules.EligibilityOutcome) -> dict[str, object]:
                 "passed": c.passed,
                 "detail": c.detail,
                 "record_ids": list(c.record_ids),
+                "source": c.source,
             }
             for c in outcome.checks
         ],

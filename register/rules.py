@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SPECIFIED_STALKING = "stalking"
 SPECIFIED_DA = "da"
@@ -277,6 +277,7 @@ class RuleCheck:
     passed: bool
     detail: str
     record_ids: tuple[str, ...] = ()
+    source: str = ""  # the rule's source, shown beside it (RULE_SOURCES)
 
 
 @dataclass(frozen=True)
@@ -895,6 +896,48 @@ _TESTS = {
 }
 
 
+# Where each rule comes from, shown beside it on pages and in the API ("Sources on screen",
+# issue 10). Matched on the start of the rule's wording; settings that are policy say so.
+RULE_SOURCES: tuple[tuple[str, str], ...] = (
+    (
+        SPECIFIED_RULE,
+        "2024 Lords amendment as proposed (DOMAIN.md, Offences and the eligibility question); "
+        "DA: Domestic Abuse Act 2021 s.1, both people 16 or over; stalking: Protection from "
+        "Harassment Act 1997 s.2A, s.4A",
+    ),
+    (
+        "Sentenced to immediate custody",
+        '2024 Lords amendment as proposed: "as a condition of the release and licence" (DOMAIN.md)',
+    ),
+    (
+        "(a) Relevant serial offender",
+        '2024 Lords amendment as proposed, limb (a); the reading of "serial" is this '
+        "criteria set's setting (a contested reading, not settled law)",
+    ),
+    (
+        "(b) Latest risk",
+        "2024 Lords amendment as proposed, limb (b); the tools and levels are this criteria "
+        "set's settings",
+    ),
+    (EITHER_RULE, "2024 Lords amendment as proposed: (a) or (b)"),
+    (
+        "Reported domestic abuse",
+        "NPCC serial perpetrator definition (DOMAIN.md); the window is this criteria set's "
+        "setting (policy, not law)",
+    ),
+    (
+        "Against ",
+        "NPCC serial perpetrator definition (DOMAIN.md); the number of victims is this "
+        "criteria set's setting (policy, not law)",
+    ),
+    (SAFEGUARD_RULE, "DOMAIN.md, Offences and the eligibility question (the safeguard)"),
+)
+
+
+def rule_source(rule: str) -> str:
+    return next((source for start, source in RULE_SOURCES if rule.startswith(start)), "")
+
+
 def evaluate(facts: PersonFacts, criteria: CriteriaSettings, as_of: dt.date) -> EligibilityOutcome:
     """Evaluate one person against one criteria set, as things stood on `as_of`."""
     test = _TESTS.get(criteria.test)
@@ -909,7 +952,9 @@ def evaluate(facts: PersonFacts, criteria: CriteriaSettings, as_of: dt.date) -> 
         criteria_name=criteria.name,
         criteria_met=criteria_met,
         blocked=not safeguard.passed,
-        checks=(*checks, safeguard),
+        checks=tuple(
+            c if c.source else replace(c, source=rule_source(c.rule)) for c in (*checks, safeguard)
+        ),
     )
 
 

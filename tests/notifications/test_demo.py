@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.core.management import call_command
@@ -13,10 +14,12 @@ from notifications.models import (
     DueKind,
     DueStatus,
     Notification,
+    NotificationPeriod,
     RequirementSetItem,
     Tailoring,
     TaskKind,
 )
+from notifications.rules import add_months_rolling
 from register.models import StaffUser
 
 
@@ -52,3 +55,14 @@ class NotificationsDemoTests(TestCase):
     def test_the_probation_officer_sees_ashworths_overdue_initial_notification(self) -> None:
         self.client.force_login(StaffUser.objects.get(username="om.nep"))
         self.assertContains(self.client.get(reverse("task-inbox")), "Overdue: Initial notification")
+
+    def test_bellamy_harts_suspended_sentence_gives_10_years_from_his_conviction(self) -> None:
+        # Issue 10, finding 2: 12 months suspended is imprisonment of its term (Sentencing Act
+        # 2020 s.286(1)): SOA 2003 s.82(1) "more than 6 months but less than 30 months".
+        period = NotificationPeriod.objects.get(registration__nominal__family_name="Bellamy-Hart")
+        self.assertEqual(period.rule_key, "custody_over_6_under_30_months")
+        self.assertEqual(period.starts_on, period.conviction.conviction_date)
+        self.assertEqual(
+            period.ends_on, add_months_rolling(period.starts_on, 120) - dt.timedelta(days=1)
+        )
+        self.assertIn("a suspended sentence of 12 months", period.explanation)

@@ -1024,3 +1024,18 @@ def test_domestic_abuse_needs_both_people_16_or_over(
     specified = check(evaluate(facts, BROAD, AS_OF), "Convicted of a specified")
     assert specified.passed is counts
     assert words in specified.detail
+
+
+def test_every_check_names_its_source() -> None:
+    # Issue 10, "Sources on screen": every eligibility outcome names its rule and source.
+    facts = PersonFacts(
+        convictions=(conviction("a", STALKING_2A, dt.date(2023, 1, 1)),),
+        incidents=(incident("i", dt.date(2024, 1, 1), "v", "intimate_partner"),),
+    )
+    for outcome in evaluate_all(facts, [LORDS, BROAD, NPCC], AS_OF):
+        for c in outcome.checks:
+            assert c.source, c.rule
+    lords = evaluate(facts, LORDS, AS_OF)
+    assert "condition of the release and licence" in check(lords, "Sentenced").source
+    assert "not settled law" in check(lords, "(a)").source
+    assert "Domestic Abuse Act 2021 s.1" in check(lords, "Convicted of").source
