@@ -50,14 +50,18 @@ RUN DJANGO_SECRET_KEY=build-only \
     DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --no-input --verbosity 1 \
- && mkdir -p var/media \
- && chown app:app var var/media
+ && mkdir -p var/media var/beat \
+ && chown app:app var var/media var/beat
 
 # Numeric, so a runtime that checks runAsNonRoot can verify it: the app user above.
 USER 10001:10001
 EXPOSE 8000
 
+# Liveness only (the process answers, no database): an orchestrator restarting the web
+# server would not bring a database back. Readiness is /health/ready (docker-compose.yml).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health/', timeout=4).status == 200 else 1)"]
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=4).status == 200 else 1)"]
 
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# --timeout 30: the last guard against a request stuck on a frozen database connection
+# (connect_timeout and statement_timeout answer 503 well before it).
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", "--access-logfile", "-"]

@@ -54,6 +54,12 @@ def service_unavailable(request: HttpRequest, exc: BaseException) -> HttpRespons
         request.path,
         exc,
     )
+    session = getattr(request, "session", None)
+    if session is not None and not hasattr(session, "_session_cache"):
+        # The session could not be read. Mark it read (and empty): otherwise the session
+        # middleware tries the database again on the way out, and waits connect_timeout
+        # again. Its key is kept, so the cookie is not deleted, and a 5xx never saves it.
+        session._session_cache = {}
     retry_after = settings.SERVICE_UNAVAILABLE_RETRY_AFTER
     response: HttpResponse
     if is_api(request):
