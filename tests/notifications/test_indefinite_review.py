@@ -5,6 +5,7 @@ reviewed again 8 years after a decision to continue. All as due items."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -105,13 +106,13 @@ class IndefiniteReviewTests(RegisterTestCase):
 
     def test_bad_input_is_refused_field_by_field_and_changes_nothing(self) -> None:
         self.notify_initial(timezone.now() - dt.timedelta(hours=3))
-        cases = [
+        cases: list[tuple[dict[str, Any], str]] = [
             ({"reasons": "  "}, "reasons"),
             ({"decision": "maybe"}, "decision"),
             ({"decided_on": timezone.localdate() + dt.timedelta(days=1)}, "decided_on"),
         ]
         for change, field in cases:
-            values = {
+            values: dict[str, Any] = {
                 "decision": ReviewDecision.CONTINUE,
                 "decided_on": timezone.localdate(),
                 "reasons": "Reasons",

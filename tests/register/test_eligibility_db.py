@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from register import models as m
 from register import rules, selectors, services
 from register.eligibility import evaluate_nominal, outcome_as_json
+from register.errors import DomainError
 from tests import register_factories as rf
 from tests.base import RegisterTestCase
 
@@ -235,3 +236,88 @@ class EligibilityApiTests(RegisterTestCase):
         ids = {str(pk) for pk in nominal.convictions.values_list("pk", flat=True)}
         serial = next(c for c in by_key["lords-2024"]["checks"] if c["rule"].startswith("(a)"))
         self.assertEqual(set(serial["record_ids"]), ids)
+
+
+class TermsAndGoverningConvictionTests(RegisterTestCase):
+    """Convictions hold a term as entered and in days; consecutive terms add; the conviction
+    giving the longest period governs (issue 10, findings 1, 2 and 9)."""
+
+    def custody(
+        self, nominal: m.Nominal, day: dt.date, amount: int, unit: str, **more: object
+    ) -> m.Conviction:
+        return rf.add(
+            self.officer_a,
+            nominal,
+            "convictions",
+            {
+                **rf.service_data("convictions"),
+                "offence": rf.offence("PHA1997-s4A"),
+                "conviction_date": day,
+                "offence_date": day - dt.timedelta(days=60),
+                "sentence_type": m.SentenceType.IMMEDIATE_CUSTODY,
+                "sentence_amount": amount,
+                "sentence_unit": unit,
+                **more,
+            },
+        )
+
+    def test_a_term_is_kept_as_entered_with_its_days(self) -> None:
+        nominal = rf.person(self.officer_a, "Weeks", "Tom", dt.date(1985, 1, 1))
+        conviction = self.custody(nominal, dt.date(2024, 1, 10), 28, m.TermUnit.WEEKS)
+        conviction.refresh_from_db()
+        self.assertEqual((conviction.sentence_amount, conviction.sentence_unit), (28, "weeks"))
+        self.assertEqual(conviction.sentence_days, 196)
+        self.assertEqual(conviction.term_text, "28 weeks")
+
+    def test_a_length_without_its_unit_is_refused_by_field(self) -> None:
+        nominal = rf.person(self.officer_a, "Unit", "Una", dt.date(1985, 1, 1))
+        with self.assertRaises(DomainError) as caught:
+            self.custody(nominal, dt.date(2024, 1, 10), 12, "")
+        self.assertIn("sentence_unit", caught.exception.errors)
+        self.assertFalse(nominal.convictions.exists())
+
+    def test_consecutive_terms_add_and_must_be_the_same_persons(self) -> None:
+        nominal = rf.person(self.officer_a, "Chain", "Carl", dt.date(1985, 1, 1))
+        first = self.custody(nominal, dt.date(2024, 1, 10), 18, m.TermUnit.MONTHS)
+        second = self.custody(
+            nominal, dt.date(2024, 1, 10), 18, m.TermUnit.MONTHS, consecutive_to=first
+        )
+        facts = evaluate_nominal_facts(self.officer_a, nominal)
+        days = {c.record_id: c.sentence_days for c in facts.convictions}
+        self.assertEqual(days[str(first.pk)], days[str(second.pk)])
+        self.assertEqual(days[str(first.pk)], 1096)  # 36 months: SOA 2003 s.82(4)(a) aggregate
+        other = rf.person(self.officer_a, "Other", "Olly", dt.date(1985, 1, 1))
+        with self.assertRaises(DomainError) as caught:
+            self.custody(other, dt.date(2024, 1, 10), 6, m.TermUnit.MONTHS, consecutive_to=first)
+        self.assertIn("consecutive_to", caught.exception.errors)
+
+    def test_regression_the_longest_period_governs_not_the_latest_conviction(self) -> None:
+        # Finding 1: a later, shorter disposal cannot turn an indefinite period into 5 years.
+        from register.services.registration import index_conviction
+
+        nominal = rf.person(self.officer_a, "Long", "Larry", dt.date(1980, 1, 1))
+        long = self.custody(nominal, dt.date(2016, 3, 1), 36, m.TermUnit.MONTHS)
+        rf.add(
+            self.officer_a,
+            nominal,
+            "convictions",
+            {
+                **rf.service_data("convictions"),
+                "offence": rf.offence("PHA1997-s2A"),
+                "conviction_date": dt.date(2025, 6, 1),
+                "offence_date": dt.date(2025, 3, 1),
+                "sentence_type": m.SentenceType.FINE,
+                "sentence_amount": None,
+                "sentence_unit": "",
+            },
+        )
+        loaded = selectors.nominal_for_eligibility(user=self.officer_a, nominal_id=nominal.pk)
+        outcome = {c.key: o for c, o in evaluate_nominal(loaded, as_of=AS_OF)}["broad-convicted"]
+        self.assertEqual(index_conviction(nominal, outcome), long)
+
+
+def evaluate_nominal_facts(user: m.StaffUser, nominal: m.Nominal) -> rules.PersonFacts:
+    from register.eligibility import person_facts
+
+    loaded = selectors.nominal_for_eligibility(user=user, nominal_id=nominal.pk)
+    return person_facts(loaded, AS_OF)
