@@ -93,7 +93,11 @@ def _details(key: str, nominal: Nominal, actor: StaffUser, today: dt.date) -> No
             offence_date=years(6),
             conviction_date=years(6) + dt.timedelta(days=90),
             court="Northmoor Magistrates",
-            sentence_type="community_order",
+            # Custody, so his sister's Victim Notification Scheme has a release to tell of
+            # (victims.demo; DOMAIN.md "Victims": no custody, no VNS).
+            sentence_type="immediate_custody",
+            sentence_amount=4,
+            sentence_unit="months",
             is_domestic_abuse=True,
             da_flag_source="prosecutor",
         )
@@ -102,6 +106,8 @@ def _details(key: str, nominal: Nominal, actor: StaffUser, today: dt.date) -> No
             offence=offence("PHA1997-s4A"),
             offence_date=years(3),
             conviction_date=years(3) + dt.timedelta(days=120),
+            # Sentenced four weeks after conviction: the VCS referral clock runs from here.
+            sentence_date=years(3) + dt.timedelta(days=148),
             court="Northmoor Crown Court",
             sentence_type="immediate_custody",
             sentence_amount=18,

@@ -4,8 +4,9 @@ Idempotent: every record has a uuid5 id and is looked up first. Through the serv
 
 - Jonathan SMITH (n1, Northmoor): two victims, both allocated to vlo.nmp. Rachel GREEN, his
   ex-partner (stalking with 12+ months' custody: statutory Victim Contact Scheme, opted in,
-  contact log, a representation for an exclusion zone); Megan SMITH, his sister (the earlier
-  stalking, a community order: the Victim Notification Scheme).
+  contact log, a representation for an exclusion zone; the referral clock ran from the sentence
+  date); Megan SMITH, his sister (the earlier stalking, 4 months' custody: the Victim
+  Notification Scheme, which needs custody).
 - Craig BELLAMY-HART (n2): Joanne PIKE, ex-partner (suspended sentence: outside the statutory
   scheme), also linked to Darren O'NEILL (n3): one victim, two people.
 - Lee WHITFIELD (n4, Southdale): Karen WHITFIELD, partner. Mark KOWALSKI (n5) is himself
@@ -159,7 +160,7 @@ def load(world: DemoWorld) -> None:
         om_nmp,
         n["n1"],
         relationship="family_sibling",
-        offence_code="PHA1997-s2A",  # the stalking with a community order: the VNS
+        offence_code="PHA1997-s2A",  # the stalking with 4 months' custody: the VNS
         given_names="Megan",
         family_name="Smith",
         sex=Sex.FEMALE,

@@ -456,7 +456,7 @@ def victim_misidentified(request: StaffRequest, nominal_id: Any) -> HttpResponse
         caption=str(nominal),
         back_url=back,
         intro="Flags this record as a possible misidentified victim: it cannot be registered "
-        "until a primary-aggressor review is recorded.",
+        "until a supervisor's primary-aggressor review finds them the primary aggressor.",
     )
 
 

@@ -29,6 +29,7 @@ _MOVED = (
     "civil_orders",
     "risk_assessments",
     "registrations",
+    "primary_aggressor_reviews",
 )
 
 
@@ -108,6 +109,12 @@ def nominal_merge(
     )
     for group_id in grants:
         _grant(keep, group_id=group_id, actions=("view",), actor=actor, reason=note)
+    # The misidentified-victim safeguard follows the person: a flag on either record stays
+    # raised on the merged one (merging must not clear it; only a review does).
+    if duplicate.possible_misidentified_victim and not keep.possible_misidentified_victim:
+        keep.possible_misidentified_victim = duplicate.possible_misidentified_victim
+        keep.misidentification_reason = duplicate.misidentification_reason
+        keep.misidentification_raised_on = duplicate.misidentification_raised_on
     for field in ("date_of_birth",):
         other = getattr(duplicate, field)
         if other and other != keep.date_of_birth and other not in keep.other_dates_of_birth:

@@ -135,7 +135,7 @@ def primary_aggressor_review(request: StaffRequest, nominal_id: str) -> HttpResp
     def done(review: PrimaryAggressorReview) -> str:
         return _review_url(review.nominal)
 
-    found = {
+    found: dict[str, str] = {
         AggressorFinding.PRIMARY_AGGRESSOR: "found the primary aggressor: the flag is lifted "
         "and the person can be registered if the criteria are met",
         AggressorFinding.VICTIM: "found the person to be the victim: registration stays "

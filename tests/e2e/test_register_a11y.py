@@ -29,15 +29,21 @@ def test_record_pages_have_no_accessibility_violations(page, live_server) -> Non
         nominal=nominal,
         responsible_officer=officer,
         typologies=["stalking_ex_intimate"],
-        possible_misidentified_victim="counter_allegation",
         reason="Browser test",
     )
-    services.nominal_record_primary_aggressor_review(
+    services.nominal_flag_misidentified(
+        actor=officer,
+        nominal=nominal,
+        misidentification="counter_allegation",
+        raised_on=nominal.created_at.date(),
+        reason="Browser test",
+    )
+    services.primary_aggressor_review_record(
         actor=officer,
         nominal=nominal,
         reviewed_on=nominal.created_at.date(),
-        outcome="Primary aggressor",
-        reason="Browser test",
+        outcome="primary_aggressor",
+        rationale="Browser test",
     )
     registration = register_decision(officer, nominal)
     services.registration_review_request(
@@ -49,11 +55,8 @@ def test_record_pages_have_no_accessibility_violations(page, live_server) -> Non
         grounds="Browser test",
     )
     flagged = factories.nominal(officer, family_name="Flagged", given_names="Fran")
-    services.nominal_update(
-        actor=officer,
-        nominal=flagged,
-        possible_misidentified_victim="dual_arrest",
-        reason="Browser test",
+    services.nominal_flag_misidentified(
+        actor=officer, nominal=flagged, misidentification="dual_arrest", reason="Browser test"
     )
     duplicate = factories.nominal(officer, family_name="Axe", given_names="Tessa")
     address = nominal.addresses.get(line_1="0 High Street")
@@ -70,6 +73,8 @@ def test_record_pages_have_no_accessibility_violations(page, live_server) -> Non
         f"/nominals/{nominal.pk}/eligibility/",
         f"/nominals/{flagged.pk}/eligibility/",
         f"/nominals/{flagged.pk}/registration/new/",
+        f"/nominals/{flagged.pk}/primary-aggressor-review/",
+        f"/nominals/{duplicate.pk}/misidentification/",
         f"/nominals/{nominal.pk}/merge/",
         f"/nominals/{nominal.pk}/merge/?duplicate={duplicate.pk}",
         f"/nominals/{nominal.pk}/risk-assessments/new/",

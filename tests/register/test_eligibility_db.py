@@ -161,16 +161,34 @@ class EligibilityFromTheDatabaseTests(RegisterTestCase):
 
     def test_a_possible_misidentified_victim_is_blocked_until_reviewed(self) -> None:
         nominal = rf.serial_stalker(self.officer_a)
-        services.nominal_update(
+        services.nominal_flag_misidentified(
             actor=self.officer_a,
             nominal=nominal,
-            possible_misidentified_victim=m.Misidentification.VIOLENT_RESISTANCE,
+            misidentification=m.Misidentification.VIOLENT_RESISTANCE,
+            raised_on=dt.date(2025, 1, 6),
             reason="Injuries consistent with defending herself",
         )
         outcome = self.evaluate(nominal)["broad-convicted"]
         self.assertTrue(outcome.criteria_met)
         self.assertTrue(outcome.blocked)
         self.assertFalse(outcome.can_register)
+        # A review that does not find the primary aggressor keeps the block (finding 3).
+        services.primary_aggressor_review_record(
+            actor=self.supervisor_a,
+            nominal=nominal,
+            outcome=m.AggressorFinding.INCONCLUSIVE,
+            reviewed_on=dt.date(2025, 2, 3),
+            rationale="Accounts conflict",
+        )
+        self.assertTrue(self.evaluate(nominal)["broad-convicted"].blocked)
+        services.primary_aggressor_review_record(
+            actor=self.supervisor_a,
+            nominal=nominal,
+            outcome=m.AggressorFinding.PRIMARY_AGGRESSOR,
+            reviewed_on=dt.date(2025, 3, 3),
+            rationale="His texts show the control",
+        )
+        self.assertTrue(self.evaluate(nominal)["broad-convicted"].can_register)
 
     def test_without_a_date_of_birth_age_cannot_be_confirmed(self) -> None:
         nominal = rf.person(self.officer_a, "Unknown", "Age", None)

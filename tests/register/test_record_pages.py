@@ -204,6 +204,8 @@ class RecordFixture(RegisterTestCase):
             "edit": reverse("nominal-edit", args=[pk]),
             "merge": reverse("nominal-merge", args=[pk]),
             "eligibility": reverse("nominal-eligibility", args=[pk]),
+            "misidentification": reverse("nominal-misidentification", args=[pk]),
+            "aggressor-review": reverse("nominal-aggressor-review", args=[pk]),
             "decide": reverse("registration-decide", args=[pk]),
             "notice": reverse("registration-notice", args=[self.registration.pk]),
             "end": reverse("registration-end", args=[self.registration.pk]),
@@ -226,7 +228,12 @@ class RecordFixture(RegisterTestCase):
         posts: dict[str, dict[str, object]] = {
             "edit": {"family_name": "Changed", "given_names": "Rita", "sex": "female", **reason},
             "merge": {"duplicate": str(self.nominal.pk), **reason},
-            "eligibility": {"reviewed_on": TODAY.isoformat(), "outcome": "x", **reason},
+            "misidentification": {"misidentification": "dual_arrest", "reason": "x"},
+            "aggressor-review": {
+                "reviewed_on": TODAY.isoformat(),
+                "outcome": "primary_aggressor",
+                "rationale": "x",
+            },
             "decide": {
                 "criteria_set": CriteriaSet.objects.get(key="broad-convicted").pk,
                 "decision": "do_not_register",
@@ -284,7 +291,7 @@ class RecordPagesAccessTests(RecordFixture):
         for persona in (self.officer_b, self.vlo_a):
             self.as_user(persona)
             for name, url in urls.items():
-                if name == "profile":
+                if name in ("profile", "eligibility"):  # read-only pages
                     continue
                 with self.subTest(f"{persona.username} POST {name}"):
                     self.assert_not_found(self.client.post(url, posts.get(name, {"x": "1"})))
@@ -341,7 +348,10 @@ class RecordPagesAccessTests(RecordFixture):
             with self.subTest(name):
                 self.assert_not_found(self.client.get(urls[name]))
                 self.assert_not_found(self.client.post(urls[name], posts[name]))
-        for name in ("eligibility", "notice"):
+        for name in ("misidentification", "aggressor-review"):
+            with self.subTest(name):
+                self.assert_not_found(self.client.get(urls[name]))
+        for name in ("misidentification", "aggressor-review", "notice"):
             with self.subTest(f"POST {name}"):
                 self.assert_not_found(self.client.post(urls[name], posts[name]))
         self.assertEqual(state(self.nominal), before)

@@ -102,11 +102,12 @@ class SchemeWorkedCases(SimpleTestCase):
             rules.VICTIM_NOTIFICATION_SCHEME,
             "not a specified",
         ),
+        # No custody, no VNS (issue 10, finding 10; VnsCustodyCases below has the sources).
         (
             "Harassment, community order",
             facts("Harassment", **HARASSMENT, sentence="community_order", months=12),
-            rules.VICTIM_NOTIFICATION_SCHEME,
-            "not custodial",
+            rules.DISCRETIONARY,
+            "no custody, no VNS",
         ),
         (
             "Stalking, suspended",
@@ -233,3 +234,195 @@ class WorkingDaysTests(SimpleTestCase):
     def test_caseload_against_the_guide(self) -> None:
         self.assertEqual(rules.caseload_status(3, 180), "3 victims, 177 under the guide of 180")
         self.assertIn("1 over the guide", rules.caseload_status(181, 180))
+
+
+# Finding 10 (issue 10): the Victim Notification Scheme and the VCS referral clock -------------
+
+VICTIMS = 'DOMAIN.md "Victims"'
+VNS_QUOTE = (
+    "Victim Notification Scheme: stalking/harassment victims outside the statutory scheme are "
+    "told of release *from custody* and can request licence conditions (no custody, no VNS)."
+)
+VCS_QUOTE = (
+    "Victim Contact Scheme (statutory): victims of specified violent or sexual offences where "
+    "the sentence is 12 months+ custody"
+)
+CLOCK_QUOTE = (
+    "Referral to the Victim Contact Scheme within 20 working days of sentence (a practice "
+    "setting, not in the seed; the clock needs a sentence date)"
+)
+
+
+class VnsCustodyCases(SimpleTestCase):
+    """Each case: its source and the words it follows, the facts, the scheme, words of the
+    reason. The VNS is notice of release from custody: without custody there is none."""
+
+    CASES = [
+        (
+            "harassment, 6 months' custody: told of release",
+            VICTIMS,
+            VNS_QUOTE,
+            facts("Harassment", **HARASSMENT, months=6),
+            rules.VICTIM_NOTIFICATION_SCHEME,
+            "release from custody",
+        ),
+        (
+            "stalking, 8 months' custody (under the statutory 12): VNS",
+            VICTIMS,
+            VNS_QUOTE,
+            facts("Stalking", **STALKING, months=8),
+            rules.VICTIM_NOTIFICATION_SCHEME,
+            "8 months",
+        ),
+        (
+            "harassment, imprisonment for public protection: VNS",
+            VICTIMS,
+            VNS_QUOTE,
+            facts("Harassment", **HARASSMENT, sentence="ipp", months=None),
+            rules.VICTIM_NOTIFICATION_SCHEME,
+            "indeterminate",
+        ),
+        (
+            "harassment, community order: no custody, no VNS",
+            VICTIMS,
+            VNS_QUOTE,
+            facts("Harassment", **HARASSMENT, sentence="community_order", months=12),
+            rules.DISCRETIONARY,
+            "no custody, no VNS",
+        ),
+        (
+            "stalking, 12 months suspended: no custody, no VNS",
+            VICTIMS,
+            VNS_QUOTE,
+            facts("Stalking", **STALKING, sentence="suspended", months=12),
+            rules.DISCRETIONARY,
+            "no release to tell of",
+        ),
+        (
+            "harassment, fine: no custody, no VNS",
+            VICTIMS,
+            VNS_QUOTE,
+            facts("Harassment", **HARASSMENT, sentence="fine", months=None),
+            rules.DISCRETIONARY,
+            "no custody, no VNS",
+        ),
+        (
+            "harassment, conditional discharge: no custody, no VNS",
+            VICTIMS,
+            VNS_QUOTE,
+            facts("Harassment", **HARASSMENT, sentence="conditional_discharge", months=None),
+            rules.DISCRETIONARY,
+            "no custody, no VNS",
+        ),
+        (
+            "harassment, hospital order (not a specified offence): no custody, no VNS",
+            VICTIMS,
+            VNS_QUOTE,
+            facts("Harassment", **HARASSMENT, sentence="hospital_order", months=None),
+            rules.DISCRETIONARY,
+            "no custody, no VNS",
+        ),
+        (
+            "stalking, 18 months' custody: the statutory scheme, not the VNS",
+            VICTIMS,
+            VCS_QUOTE,
+            facts("Stalking", **STALKING, months=18),
+            rules.STATUTORY_VCS,
+            "statutory Victim Contact Scheme applies",
+        ),
+        (
+            "stalking, 24 months suspended, specified: not the statutory scheme either",
+            VICTIMS,
+            VCS_QUOTE,
+            facts("Stalking", **STALKING, sentence="suspended", months=24),
+            rules.DISCRETIONARY,
+            "suspended",
+        ),
+    ]
+
+    def test_cases(self) -> None:
+        for name, source, quote, case, scheme, words in self.CASES:
+            with self.subTest(name):
+                self.assertTrue(source and quote)
+                decision = rules.scheme_for(case)
+                self.assertEqual(decision.scheme, scheme, decision.reason)
+                self.assertIn(words, decision.reason)
+
+    def test_custody_on_one_conviction_gives_the_vns_whatever_the_others(self) -> None:
+        """DOMAIN.md "Victims" (VNS_QUOTE): the most protective linked conviction decides."""
+        community = facts(
+            "Harassment", **HARASSMENT, sentence="community_order", on=dt.date(2026, 1, 5)
+        )
+        custody = facts("Harassment", **HARASSMENT, months=4, on=dt.date(2024, 1, 5))
+        self.assertEqual(rules.scheme_for_any([community]).scheme, rules.DISCRETIONARY)
+        decision = rules.scheme_for_any([community, custody])
+        self.assertEqual(
+            (decision.scheme, decision.conviction), (rules.VICTIM_NOTIFICATION_SCHEME, custody)
+        )
+
+
+class ReferralClockCases(SimpleTestCase):
+    """DOMAIN.md "Victims" (CLOCK_QUOTE): 20 working days of *sentence*; the number is a
+    practice setting (victims.conf.vcs_referral_working_days); England and Wales bank holidays
+    are not working days (notifications.rules)."""
+
+    CASES = [
+        # name, sentence date, conviction date, working days, due, from sentence, words
+        (
+            "sentenced Monday 2 March 2026: due Monday 30 March",
+            dt.date(2026, 3, 2),
+            dt.date(2026, 3, 2),
+            20,
+            dt.date(2026, 3, 30),
+            True,
+            "from sentence on 2 March 2026",
+        ),
+        (
+            "convicted in February, sentenced 2 March: the clock starts at sentence",
+            dt.date(2026, 3, 2),
+            dt.date(2026, 2, 2),
+            20,
+            dt.date(2026, 3, 30),
+            True,
+            "20 working days from sentence",
+        ),
+        (
+            "no sentence date recorded: counted from conviction, and said so",
+            None,
+            dt.date(2026, 3, 2),
+            20,
+            dt.date(2026, 3, 30),
+            False,
+            "no sentence date is recorded",
+        ),
+        (
+            "sentenced Friday 6 March 2026: Good Friday and Easter Monday are not working days",
+            dt.date(2026, 3, 6),
+            dt.date(2026, 1, 12),
+            20,
+            dt.date(2026, 4, 7),
+            True,
+            "Due 7 April 2026",
+        ),
+        (
+            "the setting changed to 10 working days (practice, not law)",
+            dt.date(2026, 3, 2),
+            dt.date(2026, 3, 2),
+            10,
+            dt.date(2026, 3, 16),
+            True,
+            "a practice setting",
+        ),
+    ]
+
+    def test_cases(self) -> None:
+        self.assertIn("20 working days of sentence", CLOCK_QUOTE)
+        for name, sentence, conviction, days, due, from_sentence, words in self.CASES:
+            with self.subTest(name):
+                clock = rules.vcs_referral_clock(
+                    sentence_date=sentence, conviction_date=conviction, working_days=days
+                )
+                self.assertEqual(clock.due_on, due)
+                self.assertEqual(clock.from_sentence, from_sentence)
+                self.assertEqual(clock.starts_on, sentence or conviction)
+                self.assertIn(words, clock.explanation)
