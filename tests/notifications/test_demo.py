@@ -9,18 +9,21 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
+from notifications import rules
 from notifications.models import (
     Breach,
+    DueItem,
     DueKind,
     DueStatus,
     Notification,
     NotificationPeriod,
+    RequirementSet,
     RequirementSetItem,
     Tailoring,
     TaskKind,
 )
 from notifications.rules import add_months_rolling
-from register.models import StaffUser
+from register.models import CivilOrder, StaffUser
 
 
 class NotificationsDemoTests(TestCase):
@@ -39,7 +42,7 @@ class NotificationsDemoTests(TestCase):
         self.assertContains(inbox, "Due soon: Annual notification")
 
     def test_met_notifications_a_tailored_set_and_a_breach(self) -> None:
-        smith = Notification.objects.get().nominal
+        smith = Notification.objects.get(items__contains=["names"]).nominal
         self.assertEqual(smith.family_name, "Smith")
         statuses = dict(smith.due_items.values_list("kind", "status"))
         self.assertEqual(statuses[DueKind.INITIAL_NOTIFICATION], DueStatus.MET)
@@ -66,3 +69,32 @@ class NotificationsDemoTests(TestCase):
             period.ends_on, add_months_rolling(period.starts_on, 120) - dt.timedelta(days=1)
         )
         self.assertIn("a suspended sentence of 12 months", period.explanation)
+
+
+class NotificationLawDemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("load_demo_data", stdout=io.StringIO())
+
+    def test_a_change_notified_late_by_one_day_is_recorded_as_met_late(self) -> None:
+        late = DueItem.objects.get(kind=DueKind.CHANGE_NOTIFICATION, requirement="bank_accounts")
+        self.assertEqual(late.status, DueStatus.MET)
+        self.assertTrue(late.met_late)
+        assert late.met_at is not None
+        days_late = rules.london_date(late.met_at) - rules.london_date(late.due_at)
+        self.assertEqual(days_late, dt.timedelta(days=1))
+        self.assertTrue(late.source.startswith("SOA 2003 s.84(1)"))
+
+    def test_an_spo_with_its_notification_requirements(self) -> None:
+        spo = CivilOrder.objects.get(kind="spo")
+        self.assertTrue(spo.notification_requirements)
+        requirement_set = RequirementSet.objects.get(civil_order=spo)
+        self.assertEqual(
+            sorted(requirement_set.items.values_list("item__code", flat=True)),
+            ["main_address", "names"],
+        )
+        due = DueItem.objects.get(kind=DueKind.ORDER_NOTIFICATION, subject_id=str(spo.pk))
+        self.assertIn("Stalking Protection Act 2019 s.9(1)", due.source)
+        self.assertTrue(
+            DueItem.objects.filter(kind=DueKind.CONDITION_REVIEW, nominal=spo.nominal).exists()
+        )

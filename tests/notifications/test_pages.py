@@ -426,7 +426,8 @@ class NominalPageTests(PagesTestCase):
                     channel=NotificationChannel.IN_PERSON,
                     station=f"Station {i}",
                     identity_checked=True,
-                    items=["main_address"],
+                    # Full notifications: each meets the annual one and schedules the next.
+                    items=["names", "date_of_birth", "ni_number", "main_address"],
                     details=f"Notification {i}",
                 )
                 services.breach_record(
