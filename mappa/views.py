@@ -61,6 +61,7 @@ def _form_page(
     context: dict[str, Any],
     read: list[Any],
     purpose: str,
+    versioned: Any = None,
 ) -> HttpResponse:
     return form_page(
         request,
@@ -72,6 +73,7 @@ def _form_page(
         context=context,
         read=read,
         purpose=purpose,
+        versioned=versioned,
     )
 
 
@@ -298,6 +300,7 @@ def case_level(request: StaffRequest, case_id: str) -> HttpResponse:
         context={"nominal": case.nominal, "case": case, "title": "Change the MAPPA level"},
         read=[case.nominal],
         purpose="Opened the form to change the MAPPA level",
+        versioned=case,
     )
 
 
@@ -431,6 +434,7 @@ def case_terminate(request: StaffRequest, case_id: str) -> HttpResponse:
         },
         read=[case.nominal],
         purpose="Opened the form to end a MAPPA case",
+        versioned=case,
     )
 
 
@@ -521,6 +525,7 @@ def case_archive(request: StaffRequest, case_id: str) -> HttpResponse:
         },
         read=[case.nominal],
         purpose="Opened the form to archive a MAPPA case",
+        versioned=case,
     )
 
 
@@ -684,7 +689,11 @@ def meeting_case(request: StaffRequest, meeting_id: str, row_id: str) -> HttpRes
     row = selectors.meeting_case_get(meeting=meeting, user=request.user, row_id=row_id)
     form = forms.MeetingCaseForm(
         request.POST or None,
-        initial={"plan_agreed": row.plan_agreed, "next_review_on": row.next_review_on},
+        initial={
+            "plan_agreed": row.plan_agreed,
+            "next_review_on": row.next_review_on,
+            "risk_reduced": row.risk_reduced,
+        },
     )
     return _form_page(
         request,

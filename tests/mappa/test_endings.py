@@ -663,3 +663,31 @@ class ConsiderationApiTests(EndingsTestCase):
 # consideration: user, case, record, access log; eligibility: user, nominal, convictions,
 # registration with its period, active Category 4 case, access log (convictions read once).
 API_QUERIES = {"consideration": 4, "eligibility": 5}
+
+
+class MeetingDecisionPageTests(EndingsTestCase):
+    def test_the_chair_records_risk_reduced_and_the_category_3_case_ends_on_it(self) -> None:
+        case = self.cat3_case()
+        held = self.meeting(case, held=True)
+        row = held.cases.get(case=case)
+        self.as_user(self.coordinator_a)
+        url = reverse("mappa-meeting-case", args=[held.pk, row.pk])
+        page = self.client.get(url)
+        self.assertContains(page, "When a Level 2 or 3 MAPPA meeting decides")
+        response = self.client.post(
+            url, {"plan_agreed": "Risk reduced", "reason": "Agreed", "risk_reduced": "on"}
+        )
+        self.assertEqual(response.status_code, 302, response.content[:300])
+        row.refresh_from_db()
+        self.assertTrue(row.risk_reduced)
+        self.plan(case, kind=PlanKind.CLOSING)
+        self.as_user(self.officer_a)
+        response = self.client.post(
+            reverse("mappa-case-terminate", args=[case.pk]),
+            {"termination_reason": "meeting_decided", "note": "Risk reduced", "meeting": held.pk},
+        )
+        self.assertEqual(response.status_code, 302, response.content[:300])
+        case.refresh_from_db()
+        self.assertEqual((case.status, case.termination_meeting), (CaseStatus.TERMINATED, held))
+        # Category 3 cases are never considered for Category 3.
+        self.assertFalse(Category3Consideration.objects.filter(case=case).exists())
