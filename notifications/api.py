@@ -33,6 +33,8 @@ from notifications.serializers import (
     BreachOutput,
     BreachUpdateInput,
     DueItemOutput,
+    IndefiniteReviewInput,
+    IndefiniteReviewOutput,
     NotificationInput,
     NotificationOutput,
     NotificationPauseInput,
@@ -483,3 +485,30 @@ __all__ = [
     "TaskCompleteApi",
     "TaskListApi",
 ]
+
+
+# Review of indefinite notification requirements (SOA 2003 s.91A-F as applied) -------------
+
+
+class IndefiniteReviewApi(APIView):
+    permission_classes = [RoleGate]
+    gate_model = Nominal
+    request: StaffApiRequest
+
+    @extend_schema(
+        tags=TAGS,
+        request=IndefiniteReviewInput,
+        responses={201: IndefiniteReviewOutput},
+        summary="Record a review decision on indefinite notification requirements, with reasons",
+    )
+    def post(self, request: StaffApiRequest, nominal_id: str) -> Response:
+        nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id, action="change")
+        period = selectors.indefinite_period(nominal=nominal)
+        if period is None:
+            raise Http404
+        data = IndefiniteReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.indefinite_review_decide(
+            actor=request.user, registration=period.registration, **data.validated_data
+        )
+        return Response(IndefiniteReviewOutput(review).data, status=status.HTTP_201_CREATED)

@@ -34,6 +34,11 @@ urlpatterns = [
         api.NotificationPauseRemoveApi.as_view(),
         "api-notification-pause-remove",
     ),
+    api_path(
+        "nominals/<str:nominal_id>/indefinite-reviews/",
+        api.IndefiniteReviewApi.as_view(),
+        "api-indefinite-review",
+    ),
     api_path("nominals/<str:nominal_id>/breaches/", api.BreachListApi.as_view(), "api-breach-list"),
     api_path("breaches/<str:breach_id>/", api.BreachItemApi.as_view(), "api-breach-detail"),
     api_path("tasks/", api.TaskListApi.as_view(), "api-task-list"),

@@ -378,3 +378,26 @@ class NotificationPauseInput(serializers.Serializer[Any]):
 
 class NotificationPauseRemoveInput(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000)
+
+
+class IndefiniteReviewInput(serializers.Serializer[Any]):
+    """A decision on a review of indefinite notification requirements (SOA 2003 s.91A-F)."""
+
+    decision = serializers.ChoiceField(
+        choices=[("continue", "Continue"), ("discharge", "Discharge")]
+    )
+    decided_on = serializers.DateField()
+    reasons = serializers.CharField(max_length=5000)
+
+
+class IndefiniteReviewOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    decision = serializers.CharField()
+    decided_on = serializers.DateField()
+    reasons = serializers.CharField()
+    decided_by = serializers.CharField(source="decided_by.username", help_text="Username")
+    next_review_on = serializers.DateField(allow_null=True)
+    source = serializers.SerializerMethodField()  # type: ignore[assignment]  # the JSON key
+
+    def get_source(self, obj: Any) -> str:
+        return "SOA 2003 s.91A-F as applied: the next review 8 years after a decision to continue"

@@ -179,7 +179,9 @@ class EligibilityCheckOutput(serializers.Serializer[Any]):
     record_ids = serializers.ListField(
         child=serializers.CharField(), help_text="The records the detail names, in order"
     )
-    source = serializers.CharField(help_text="Where the rule comes from (statute or source)")
+    source = serializers.CharField(  # type: ignore[assignment]  # the JSON key, not Field.source
+        help_text="Where the rule comes from (statute or source)"
+    )
 
 
 class EligibilityOutcomeOutput(serializers.Serializer[Any]):

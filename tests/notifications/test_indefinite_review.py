@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from notifications import rules, services
 from notifications.models import (
@@ -152,7 +153,7 @@ class IndefiniteReviewTests(RegisterTestCase):
         self.assertFalse(DueItem.objects.filter(kind=DueKind.INDEFINITE_REVIEW).exists())
 
 
-class IndefiniteReviewPageTests(RegisterTestCase):
+class _ReviewFixture(RegisterTestCase):
     def setUp(self) -> None:
         self.person = register(self.officer_a, starts_on=dt.date(2026, 1, 10), index_months=30)
         services.notification_record(
@@ -175,6 +176,8 @@ class IndefiniteReviewPageTests(RegisterTestCase):
             **overrides,
         }
 
+
+class IndefiniteReviewPageTests(_ReviewFixture):
     def test_other_agencies_and_other_roles_get_404_and_change_nothing(self) -> None:
         for user in (self.officer_b, self.vlo_a, self.auditor, self.admin_b):
             self.as_user(user)
@@ -227,3 +230,35 @@ class IndefiniteReviewPageTests(RegisterTestCase):
                 )
         print(f"indefinite review page: {counts[0]} queries")
         self.assertEqual(counts[0], counts[1])
+
+
+class IndefiniteReviewApiTests(_ReviewFixture):
+    def setUp(self) -> None:
+        super().setUp()
+        self.api_url = reverse("api-indefinite-review", args=[self.person.nominal.pk])
+
+    def post(self, user: Any, data: dict[str, str]) -> Any:
+        client = APIClient()
+        client.force_authenticate(user)
+        return client.post(self.api_url, data, format="json")
+
+    def test_api_other_agencies_and_roles_get_404_and_change_nothing(self) -> None:
+        for user in (self.officer_b, self.vlo_a, self.auditor, self.admin_b):
+            with self.subTest(user=user.username):
+                self.assertEqual(self.post(user, self.data()).status_code, 404)
+        self.assertFalse(IndefiniteReview.objects.exists())
+
+    def test_api_records_the_decision_with_its_source(self) -> None:
+        response = self.post(self.officer_a, self.data())
+        self.assertEqual(response.status_code, 201, response.content)
+        body = response.json()
+        self.assertEqual((body["decision"], body["decided_by"]), ("continue", "officer.a"))
+        self.assertTrue(body["source"].startswith("SOA 2003 s.91A-F as applied"))
+
+    def test_api_bad_input_is_refused_field_by_field(self) -> None:
+        response = self.post(self.officer_a, {"decision": "maybe", "reasons": ""})
+        self.assertEqual(response.status_code, 400)
+        body = response.json()
+        for field in ("decision", "decided_on", "reasons"):
+            self.assertIn(field, str(body))
+        self.assertFalse(IndefiniteReview.objects.exists())

@@ -339,3 +339,34 @@ def evaluate_nominal_facts(user: m.StaffUser, nominal: m.Nominal) -> rules.Perso
 
     loaded = selectors.nominal_for_eligibility(user=user, nominal_id=nominal.pk)
     return person_facts(loaded, AS_OF)
+
+
+class SerialReadingSettingTests(RegisterTestCase):
+    def test_an_administrator_sets_the_reading_and_the_explanation_names_it(self) -> None:
+        # DOMAIN.md: "keep it a setting of the set and say which was used".
+        from register.services import reference
+
+        nominal = rf.person(self.officer_a, "Sameday", "Sid", dt.date(1985, 1, 1))
+        for code in ("PHA1997-s2A", "PHA1997-s4A"):  # two offences, one occasion
+            rf.stalking_conviction(self.officer_a, nominal, dt.date(2024, 5, 1), code=code)
+        loaded = selectors.nominal_for_eligibility(user=self.officer_a, nominal_id=nominal.pk)
+
+        def serial() -> rules.RuleCheck:
+            outcome = {c.key: o for c, o in evaluate_nominal(loaded, as_of=AS_OF)}
+            return next(c for c in outcome["broad-convicted"].checks if c.rule.startswith("(a)"))
+
+        self.assertTrue(serial().passed)  # "either", the default
+        broad = m.CriteriaSet.objects.get(key="broad-convicted")
+        reference.criteria_set_update(
+            actor=self.admin_b,
+            criteria_set=broad,
+            data={"serial_reading": "occasions"},
+            reason="Board reads serial as separate occasions",
+        )
+        self.assertFalse(serial().passed)
+        self.assertIn('reads "serial" as separate occasions', serial().detail)
+        self.as_user(self.admin_b)
+        page = self.client.get(reverse("reference-criteria"))
+        self.assertContains(page, "Reading of \"serial\"")
+        self.assertContains(page, "Separate occasions")
+        self.assertContains(page, "not settled law")
