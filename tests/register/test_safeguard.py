@@ -498,3 +498,39 @@ class MergeTests(SafeguardTestCase):
         with self.assertRaises(DomainError) as caught:
             self.register(keep)
         self.assertEqual(caught.exception.field, "decision")
+
+
+class DemoTests(RegisterTestCase):
+    def test_a_completed_review_with_each_outcome(self) -> None:
+        """Issue 10 demo: primary aggressor -> can be registered; victim -> VLO told;
+        inconclusive -> still blocked (README's table: Mark KOWALSKI stays blocked)."""
+        import io
+        import uuid
+
+        from django.core.management import call_command
+
+        from notifications.models import Task
+        from register import demo
+        from register.eligibility import evaluate_nominal
+
+        call_command("load_demo_data", stdout=io.StringIO())
+
+        def person(key: str) -> m.Nominal:
+            return m.Nominal.objects.get(pk=uuid.uuid5(demo.DEMO_NAMESPACE, key))
+
+        oneill, kowalski, drayton = person("n3"), person("n5"), person("n7")
+        self.assertEqual(oneill.primary_aggressor_reviews.get().outcome, "primary_aggressor")
+        self.assertEqual(oneill.possible_misidentified_victim, "")
+        npcc = {c.key: o for c, o in evaluate_nominal(oneill)}["npcc-serial"]
+        self.assertTrue(npcc.can_register, npcc.checks[-1].detail)
+
+        self.assertEqual(kowalski.primary_aggressor_reviews.get().outcome, "inconclusive")
+        broad = {c.key: o for c, o in evaluate_nominal(kowalski)}["broad-convicted"]
+        self.assertTrue(broad.criteria_met and broad.blocked)
+
+        self.assertEqual(drayton.primary_aggressor_reviews.get().outcome, "victim")
+        self.assertTrue(drayton.possible_misidentified_victim)
+        told = Task.objects.filter(
+            owner__username="vlo.sdp", nominal=drayton, title__startswith="Primary-aggressor"
+        )
+        self.assertEqual(told.count(), 1)
