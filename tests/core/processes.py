@@ -49,9 +49,7 @@ def wait_until(
         if value:
             return value
         time.sleep(0.05)
-    output = "".join(
-        f"\n--- {' '.join(map(str, log.proc.args))[-80:]}:\n{log.log[-6000:]}" for log in logs
-    )
+    output = "".join(f"\n--- {str(log.proc.args)[-80:]}:\n{log.log[-6000:]}" for log in logs)
     pytest.fail(f"Timed out after {timeout}s waiting for {what}{output}")
 
 
@@ -212,7 +210,7 @@ class PostgresServer:
 
             self.server = pgserver.get_server(self.pgdata, cleanup_mode="delete")
         else:
-            from pgserver._commands import pg_ctl
+            from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
             pg_ctl(
                 ["-w", "-o", '-h ""', "-o", f"-k {self.pgdata}", "-l", str(self.log), "start"],
@@ -226,7 +224,7 @@ class PostgresServer:
         return self.pgdata / "restart.log"
 
     def stop(self) -> None:
-        from pgserver._commands import pg_ctl
+        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.server.system_user)
 

@@ -160,12 +160,14 @@ class Answer:
         return json.loads(self.body)  # type: ignore[no-any-return]
 
 
-def _get(base: str, path: str, timeout: float = 30, **headers: str) -> Answer:
+def _get(
+    base: str, path: str, headers: dict[str, str] | None = None, timeout: float = 30
+) -> Answer:
     address = urlsplit(base)
     connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=timeout)
     started = time.monotonic()
     try:
-        connection.request("GET", path, headers=headers)
+        connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
         return Answer(response, time.monotonic() - started)
     finally:
@@ -201,8 +203,8 @@ def second_database(
             processes.app_env(DATABASE_URL=database.url("register"), DATABASE_CONN_MAX_AGE="0")
         )
         # Warm up: the first request loads every URL's views (slow on a busy machine).
-        assert _get(app.url, API, timeout=180, **TOKEN).status == 401
-        assert _get(app.url, PAGE, **SESSION).status == 302
+        assert _get(app.url, API, TOKEN, timeout=180).status == 401
+        assert _get(app.url, PAGE, SESSION).status == 302
         assert _get(app.url, "/health/ready").status == 200
         yield database, app
     finally:
@@ -216,8 +218,7 @@ def _recovers(app: processes.AppServer) -> float:
     started = time.monotonic()
     processes.wait_until(
         lambda: (
-            _get(app.url, API, **TOKEN).status == 401
-            and _get(app.url, PAGE, **SESSION).status == 302
+            _get(app.url, API, TOKEN).status == 401 and _get(app.url, PAGE, SESSION).status == 302
         ),
         30,
         "the app to answer from the database again",
@@ -226,12 +227,12 @@ def _recovers(app: processes.AppServer) -> float:
 
 
 def _assert_service_unavailable(app: processes.AppServer, limit: float) -> tuple[float, float]:
-    api = _get(app.url, API, **TOKEN)
+    api = _get(app.url, API, TOKEN)
     assert api.status == 503, api.body
     assert api.headers["Content-Type"] == "application/json"
     assert "unavailable" in str(api.json()["detail"])
     assert int(api.headers["Retry-After"]) > 0
-    page = _get(app.url, PAGE, **SESSION)
+    page = _get(app.url, PAGE, SESSION)
     assert page.status == 503, page.body
     assert page.headers["Content-Type"].startswith("text/html")
     assert '<h1 class="govuk-heading-l">Sorry, the service is unavailable</h1>' in page.body
@@ -306,12 +307,12 @@ def test_api_errors_are_json_whatever_raised_them(
 ) -> None:
     """Last in this module: it breaks the second database's schema."""
     database, app = second_database
-    missing = _get(app.url, "/api/v1/no-such-thing/", **TOKEN)
+    missing = _get(app.url, "/api/v1/no-such-thing/", TOKEN)
     assert missing.status == 404
     assert missing.json() == {"detail": "Not found."}
     # Not an outage but a fault (a table gone): 500, as JSON on the API.
     database.psql("register", "DROP TABLE register_apiclient CASCADE")
-    broken = _get(app.url, API, **TOKEN)
+    broken = _get(app.url, API, TOKEN)
     assert broken.status == 500, broken.body
     assert broken.headers["Content-Type"] == "application/json"
     assert "detail" in broken.json()
