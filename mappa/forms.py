@@ -192,7 +192,8 @@ class PlanForm(_Form):
         required=False,
         min_value=1,
         max_value=365,
-        help_text="Leave blank for the default for the person's risk level.",
+        help_text="Leave blank for the default for the person's risk level (a local policy "
+        "setting, not law).",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
