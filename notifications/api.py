@@ -246,6 +246,32 @@ class DueItemListApi(_NominalList):
         return self.list_response(request, due_items)
 
 
+class AdvanceChangeNotMadeApi(APIView):
+    """SOA 2003 s.84(4): a change notified in advance did not happen."""
+
+    permission_classes = [RoleGate]
+    gate_model = Nominal
+    request: StaffApiRequest
+
+    @extend_schema(
+        tags=TAGS,
+        request=NotificationPauseRemoveInput,
+        responses={201: DueItemOutput(many=True)},
+        summary="A change notified in advance did not happen: the person must now say so "
+        "(SOA 2003 s.84(4)(b), within 6 days beginning with the date given)",
+    )
+    def post(self, request: StaffApiRequest, nominal_id: str, item_id: str) -> Response:
+        item = selectors.due_item_get(
+            user=request.user, item_id=item_id, nominal_id=nominal_id, action="change"
+        )
+        data = NotificationPauseRemoveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = services.advance_change_not_made(
+            actor=request.user, due_item=item, reason=data.validated_data["reason"]
+        )
+        return Response(DueItemOutput(made, many=True).data, status=status.HTTP_201_CREATED)
+
+
 # Time disregarded (custody, hospital, abroad) ---------------------------------------------------
 
 

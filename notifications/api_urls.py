@@ -25,6 +25,11 @@ urlpatterns = [
         "nominals/<str:nominal_id>/due-items/", api.DueItemListApi.as_view(), "api-due-item-list"
     ),
     api_path(
+        "nominals/<str:nominal_id>/due-items/<str:item_id>/not-made/",
+        api.AdvanceChangeNotMadeApi.as_view(),
+        "api-advance-change-not-made",
+    ),
+    api_path(
         "nominals/<str:nominal_id>/notification-pauses/",
         api.NotificationPauseListApi.as_view(),
         "api-notification-pause-list",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications import rules, services
@@ -203,3 +204,60 @@ class ComplianceTests(RegisterTestCase):
             reason="Seen at home on a visit",
         )
         self.assertEqual(list(self.changes().values_list("status", flat=True)), [DueStatus.MET])
+
+
+class AdvanceChangeNotMadeApiTests(RegisterTestCase):
+    """POST /nominals/<id>/due-items/<item>/not-made/: SOA 2003 s.84(4) over the API."""
+
+    def test_the_person_must_say_it_did_not_happen_and_strangers_get_404(self) -> None:
+        from rest_framework.test import APIClient
+
+        person = register(self.officer_a)
+        specified = timezone.localdate() - dt.timedelta(days=4)
+        services.notification_record(
+            actor=self.officer_a,
+            nominal=person.nominal,
+            received_at=dt.datetime.combine(
+                specified - dt.timedelta(days=3), dt.time(10), tzinfo=rules.LONDON
+            ),
+            channel="in_person",
+            station="Central",
+            identity_checked=True,
+            items=["main_address"],
+            details="Moving next week",
+            changes=[
+                (
+                    "addresses",
+                    {
+                        "kind": "main",
+                        "line_1": "9 Church View",
+                        "town": "Northmoor",
+                        "postcode": "NM1 2BB",
+                        "date_from": specified,
+                    },
+                )
+            ],
+        )
+        change = DueItem.objects.get(nominal=person.nominal, kind=DueKind.CHANGE_NOTIFICATION)
+        url = reverse("api-advance-change-not-made", args=[person.nominal.pk, change.pk])
+        api = APIClient()
+        for user in (self.officer_b, self.vlo_a, self.auditor):
+            api.force_authenticate(user)
+            response = api.post(url, {"reason": "x"}, format="json")
+            self.assertEqual(response.status_code, 404, user.username)
+        self.assertFalse(DueItem.objects.filter(kind=DueKind.ADVANCE_NOT_OCCURRED).exists())
+        api.force_authenticate(self.officer_a)
+        self.assertEqual(api.post(url, {}, format="json").status_code, 400)
+        response = api.post(url, {"reason": "Landlord says he never moved in"}, format="json")
+        self.assertEqual(response.status_code, 201, response.content)
+        [made] = response.json()
+        self.assertEqual(made["kind"], DueKind.ADVANCE_NOT_OCCURRED)
+        self.assertTrue(made["source"].startswith("SOA 2003 s.84(4)(b)"))
+        # An item not notified in advance cannot be recorded as not made.
+        initial = DueItem.objects.get(nominal=person.nominal, kind=DueKind.INITIAL_NOTIFICATION)
+        refused = api.post(
+            reverse("api-advance-change-not-made", args=[person.nominal.pk, initial.pk]),
+            {"reason": "x"},
+            format="json",
+        )
+        self.assertEqual(refused.status_code, 400, refused.content)
