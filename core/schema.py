@@ -95,28 +95,33 @@ def error_codes(*, method: str, header_names: set[str], throttled: bool) -> set[
     return codes
 
 
-def _source_may_be_null(field: serializers.Field[Any, Any, Any, Any]) -> bool:
-    """Whether DRF can render this field as null: some step of its source is nullable."""
-    parent = field.parent
-    model = getattr(getattr(parent, "Meta", None), "model", None)
+def _source(field: serializers.Field[Any, Any, Any, Any]) -> tuple[Any, bool]:
+    """The model field a serializer field reads, and whether some step of the way is nullable.
+
+    (None, False) when the source is not a model field (a property or method says what it
+    returns itself).
+    """
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
     if model is None or not field.source_attrs or "*" in field.source_attrs:
-        return False
-    for attr in field.source_attrs:
+        return None, False
+    model_field: Any = None
+    for index, attr in enumerate(field.source_attrs):
+        if index:
+            if not model_field.is_relation or model_field.many_to_many or model_field.one_to_many:
+                return None, False
+            model = model_field.related_model
+            if not isinstance(model, type) or not issubclass(model, models.Model):
+                return None, False
         try:
             model_field = model._meta.get_field(attr)
         except FieldDoesNotExist:
-            return False  # a property or method: it says what it returns itself
+            return None, False
         if getattr(model_field, "null", False) or (
             model_field.one_to_one and model_field.auto_created
         ):
             # A nullable column, or the reverse side of a one-to-one, which may be missing.
-            return True
-        if not model_field.is_relation or model_field.many_to_many or model_field.one_to_many:
-            return False
-        model = model_field.related_model
-        if not isinstance(model, type) or not issubclass(model, models.Model):
-            return False
-    return False
+            return model_field, True
+    return model_field, False
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -135,11 +140,18 @@ class AutoSchema(openapi.AutoSchema):
             isinstance(field, serializers.Field)
             and not isinstance(field, serializers.ListSerializer | serializers.ManyRelatedField)
             and field.read_only
-            and not field.allow_null
-            and _source_may_be_null(field)
         ):
             # Only the schema's copy of the field is changed; a read-only field never validates.
-            field.allow_null = True
+            model_field, nullable = _source(field)
+            if nullable:
+                field.allow_null = True
+            if (
+                isinstance(field, serializers.ChoiceField)
+                and getattr(model_field, "blank", False)
+                and not getattr(model_field, "null", False)
+            ):
+                # A blank choice column (no choice made yet) is rendered as "".
+                field.allow_blank = True
         return super()._map_serializer_field(field, direction, bypass_extensions)
 
     def get_operation(self, *args: Any, **kwargs: Any) -> Any:
