@@ -67,6 +67,7 @@ def _form_page(
     back_url: str,
     button: str = "Save",
     intro: str = "",
+    versioned: Any = None,
 ) -> HttpResponse:
     return form_page(
         request,
@@ -84,6 +85,7 @@ def _form_page(
         },
         read=log,
         purpose=purpose,
+        versioned=versioned,
     )
 
 
@@ -181,6 +183,7 @@ def contact_details_edit(request: StaffRequest, victim_id: Any) -> HttpResponse:
         caption=str(victim),
         back_url=_victim_url(victim),
         intro="Seen only by the victim's liaison officers and staff granted access.",
+        versioned=victim,
     )
 
 
@@ -205,6 +208,7 @@ def victim_allocate(request: StaffRequest, victim_id: Any) -> HttpResponse:
         heading="Allocate the victim liaison officer",
         caption=str(victim),
         back_url=_victim_url(victim),
+        versioned=victim,
     )
 
 
@@ -230,6 +234,7 @@ def scheme_offer(request: StaffRequest, victim_id: Any) -> HttpResponse:
         purpose="Opened a victim to record the scheme offer",
         heading="Scheme offer and answer",
         caption=str(victim),
+        versioned=victim,
         back_url=_victim_url(victim, "scheme"),
         intro=victim.scheme_reason,
     )

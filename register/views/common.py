@@ -7,11 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from register import access
+from register.api_conventions import check_page_version, page_version
 from register.errors import DomainError
 from register.requests import StaffRequest
 
@@ -36,15 +38,24 @@ def form_page(
     context: dict[str, Any],
     read: Iterable[Any],
     purpose: str,
+    versioned: Any = None,
 ) -> HttpResponse:
     """The life of a form page: GET shows it (the records it shows logged as read); a valid
     POST saves through the service and redirects to `done(result)` with `success`; a
-    DomainError goes next to its field and nothing is saved."""
+    DomainError goes next to its field and nothing is saved.
+
+    With `versioned` (the record the form changes) the form carries the record's version
+    and a save made against a stale copy is refused, checked under the row's lock
+    (register.api_conventions.check_page_version)."""
+    version = page_version(request, versioned) if versioned is not None else ""
     if request.method == "POST" and form.is_valid():
         service_data = getattr(form, "service_data", None)
         data = service_data() if callable(service_data) else dict(form.cleaned_data)
         try:
-            result = save(data)
+            with transaction.atomic():
+                if versioned is not None:
+                    check_page_version(request.POST.get("version"), versioned)
+                result = save(data)
         except DomainError as error:
             _apply_domain_error(form, error)
         else:
@@ -56,7 +67,7 @@ def form_page(
             from register.audit import log_page_reads
 
             log_page_reads(request, records, purpose)
-    return render(request, template, {"form": form, **context})
+    return render(request, template, {"form": form, "version": version, **context})
 
 
 def _require_role(request: StaffRequest, role: str) -> None:

@@ -324,3 +324,38 @@ def test_a_race_the_lock_order_cannot_prevent_answers_409_json() -> None:
     assert response is not None
     assert response.status_code == 409
     assert response.data["code"] == "conflict"
+
+
+def test_a_stale_victim_contact_details_page_changes_nothing(world: dict[str, Any]) -> None:
+    """The victims' form pages carry the version too (contact details, allocation, offer)."""
+    from tests.victims.base import make_victim
+    from victims import services as victim_services
+    from victims.models import VictimContactDetails
+
+    vlo = world["vlo"]
+    victim = make_victim(world["officer"], world["nominal"])
+    victim_services.victim_allocate(actor=vlo, victim=victim, vlo=vlo, reason="Allocated")
+    page_path = reverse("victim-contact-details", args=[victim.pk])
+    browser = Client()
+    browser.force_login(vlo)
+    page = browser.get(page_path)
+    assert 'name="version"' in page.content.decode()
+    victim_services.contact_details_set(
+        actor=vlo, victim=victim, reason="Phoned in", phone="07700 900001"
+    )
+
+    response = browser.post(
+        page_path,
+        {"phone": "07700 900002", "reason": REASON, "version": page.context["version"]},
+    )
+
+    assert response.status_code == 200
+    assert "Someone else changed this record" in response.content.decode()
+    assert VictimContactDetails.objects.get(victim=victim).phone == "07700 900001"
+    fresh = browser.get(page_path)
+    response = browser.post(
+        page_path,
+        {"phone": "07700 900002", "reason": REASON, "version": fresh.context["version"]},
+    )
+    assert response.status_code == 302
+    assert VictimContactDetails.objects.get(victim=victim).phone == "07700 900002"
