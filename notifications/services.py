@@ -225,9 +225,14 @@ def deadline_schedule(
 ) -> DueItem:
     """A notification deadline from its rule (notifications.rules), over recorded custody,
     hospital and time abroad, with its source stored to show beside it."""
-    deadline = rules.compute_deadline(
-        rule_key, event_on, days=days, disregarded=_disregarded(nominal)
-    )
+    try:
+        deadline = rules.compute_deadline(
+            rule_key, event_on, days=days, disregarded=_disregarded(nominal)
+        )
+    except (OverflowError, ValueError) as exc:  # a date at the calendar's end (year 9999)
+        raise DomainError(
+            f"{event_on:%d %b %Y} is too far ahead to count a notification deadline from"
+        ) from exc
     return due_item_schedule(
         actor=actor,
         kind=kind,
@@ -824,13 +829,18 @@ def _advance_outcome(
     """SOA 2003 s.84(3)-(4) for a change met in advance whose actual date is now known (or
     that did not happen): the items the person must now notify."""
     assert item.event_on is not None  # noqa: S101 - callers check
-    outcome = rules.advance_notice_outcome(
-        item.event_on,
-        occurred_on,
-        as_of=timezone.localdate(),
-        days=item.deadline_days,
-        disregarded=_disregarded(item.nominal),
-    )
+    try:
+        outcome = rules.advance_notice_outcome(
+            item.event_on,
+            occurred_on,
+            as_of=timezone.localdate(),
+            days=item.deadline_days,
+            disregarded=_disregarded(item.nominal),
+        )
+    except (OverflowError, ValueError) as exc:  # a date at the calendar's end (year 9999)
+        raise DomainError(
+            "The date is too far ahead to count a notification deadline from"
+        ) from exc
     subject = item.subject_type.get_object_for_this_type(pk=item.subject_id)
     made = []
     if outcome.not_occurred is not None:
@@ -1001,6 +1011,10 @@ def _recompute_deadlines(*, actor: StaffUser, nominal: Nominal, reason: str) -> 
     return moved
 
 
+PAUSE_EARLIEST = dt.date(1900, 1, 1)
+PAUSE_LATEST = dt.date(2200, 12, 31)
+
+
 @transaction.atomic
 def notification_pause_record(
     *,
@@ -1018,6 +1032,13 @@ def notification_pause_record(
         raise DomainError("Enter the last day (expected, or known)", field="ends_on")
     if starts_on is not None and ends_on < starts_on:
         raise DomainError("The last day cannot be before the first", field="ends_on")
+    # Dates a person's deadlines can be counted over (and a typing slip cannot make a deadline
+    # run past the calendar's end).
+    for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day is not None and not PAUSE_EARLIEST <= day <= PAUSE_LATEST:
+            raise DomainError(
+                f"Enter a date between {PAUSE_EARLIEST.year} and {PAUSE_LATEST.year}", field=field
+            )
     _lock_nominal(nominal)
     pause = NotificationPause(
         nominal=nominal,
