@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import Any
 
 from django import forms
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from register.errors import DomainError
 from register.forms import GovukFormMixin, ReasonField
 from register.models import CriteriaSet, Offence, Role
+from register.policy import figures
 from register.requests import StaffRequest
 from register.services import reference
 from register.views.common import _apply_domain_error as apply_domain_error
@@ -136,3 +138,17 @@ def priority_weights_edit(request: StaffRequest) -> HttpResponse:
             )
         ),
     )
+
+
+@require_GET
+def rule_figures(request: StaffRequest) -> HttpResponse:
+    """Every deadline, period and guide the register applies, each marked law or policy.
+
+    Read-only and about no record, so every signed-in member of staff may read it:
+    officers are better for knowing which deadlines are statute and which are local.
+    """
+    areas = [
+        (area, [(figure, figure.value()) for figure in group])
+        for area, group in groupby(figures(), key=lambda f: f.area)
+    ]
+    return render(request, "register/reference/rule_figures.html", {"areas": areas})
