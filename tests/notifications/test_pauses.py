@@ -141,6 +141,10 @@ class PauseApiTests(PauseTestCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("ends_on", response.json())
+        # A date at the calendar's end would carry a deadline past it: refused, not a 500.
+        response = self.api.post(self.url(), self.valid(ends_on="9999-12-31"), format="json")
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertIn("ends_on", response.json())
         self.assertFalse(NotificationPause.objects.exists())
 
     def test_another_agency_and_wrong_roles_get_404_and_change_nothing(self) -> None:
