@@ -56,3 +56,12 @@ def hold_then_finish(run: str, hold_seconds: float) -> None:
     if _record(run, "started") == 1:
         time.sleep(hold_seconds)  # the first attempt is killed here
     _record(run, "finished")
+
+
+@shared_task
+def show_statement_timeout() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        row = cursor.fetchone()
+    assert row is not None
+    return str(row[0])
