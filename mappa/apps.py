@@ -7,8 +7,10 @@ class MappaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from mappa import services
+        from mappa import conf, services
         from register import access, events
+
+        conf.declare_figures()
 
         # Registering a DA/stalking offender proposes a MAPPA case to the coordinator.
         events.listen_registration(services.on_registration)

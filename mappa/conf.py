@@ -58,3 +58,54 @@ POLICY_LABELS: dict[str, str] = {
 def policy_settings() -> list[tuple[str, str, Any]]:
     """(label, setting name, value) for each policy setting, as configured now."""
     return [(label, f"MAPPA_{name}", get(name)) for name, label in POLICY_LABELS.items()]
+
+
+def declare_figures() -> None:
+    """MAPPA's figures on the register's reference page (/reference/rules/): the source's own
+    figures as law or guidance, the settings above as local policy."""
+    from register import policy
+
+    def shown(name: str) -> Any:
+        return lambda: str(get(name))
+
+    policy.declare(
+        *[
+            policy.RuleFigure(
+                key=f"MAPPA_{name}",
+                label=label,
+                value=shown(name),
+                basis="policy",
+                source=f"Local policy: the setting MAPPA_{name} (mappa/conf.py), not law",
+                area="MAPPA",
+            )
+            for name, label in POLICY_LABELS.items()
+        ],
+        policy.RuleFigure(
+            key="mappa.category_2_term",
+            label="Category 2: custody or a suspended sentence of 12 months or more",
+            value=lambda: "12 months",
+            basis="law",
+            source=str(rules.CAT2_SOURCE),
+            area="MAPPA",
+        ),
+        policy.RuleFigure(
+            key="mappa.archive_reviews",
+            label="Archive reviews: 2 years after archiving, then every 10 years from the "
+            "archive date",
+            value=lambda: (
+                f"{get('ARCHIVE_FIRST_REVIEW_YEARS')} years, then every "
+                f"{get('ARCHIVE_REVIEW_EVERY_YEARS')} years"
+            ),
+            basis="law",
+            source=str(rules.ARCHIVE_SOURCE),
+            area="MAPPA",
+        ),
+        policy.RuleFigure(
+            key="mappa.category_3_levels",
+            label="Category 3 is managed at Level 2 or 3 only",
+            value=lambda: "Levels 2 and 3",
+            basis="law",
+            source=str(rules.CAT3_LEVEL_SOURCE),
+            area="MAPPA",
+        ),
+    )

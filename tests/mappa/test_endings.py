@@ -691,3 +691,12 @@ class MeetingDecisionPageTests(EndingsTestCase):
         self.assertEqual((case.status, case.termination_meeting), (CaseStatus.TERMINATED, held))
         # Category 3 cases are never considered for Category 3.
         self.assertFalse(Category3Consideration.objects.filter(case=case).exists())
+
+
+class ReferenceFiguresTests(MappaTestCase):
+    def test_mappa_figures_on_the_reference_page_say_law_or_policy(self) -> None:
+        self.as_user(self.officer_a)
+        page = self.client.get(reverse("reference-rule-figures"))
+        self.assertContains(page, "MAPPA_REVIEW_WEEKS")
+        self.assertContains(page, "Local policy: the setting MAPPA_VISIT_DAYS_BY_RISK")
+        self.assertContains(page, "every subsequent 10 years from the archive date")
