@@ -392,6 +392,8 @@ def _schedule_referral(*, actor: StaffUser, victim: Victim, reason: str) -> None
             reason=reason,
             compartment=Compartment.VICTIM,
             link=victim_url(victim),
+            event_on=clock.starts_on,
+            source=clock.explanation,
         )
     elif victim.scheme != Scheme.STATUTORY_VCS:
         due_items_close(

@@ -574,6 +574,8 @@ class FormErrorTests(RegisterTestCase):
                 "ni_number": "ab 12 34 56 c",
                 "typologies": ["intimate_partner", "stalking_ex_intimate"],
                 "responsible_officer": officer.pk,
+                # Not a field of the form any more: sent anyway, it is ignored (the flag is
+                # raised and cleared only by its own services; tests/register/test_safeguard.py).
                 "possible_misidentified_victim": "",
                 "reason": "Details from probation",
             },

@@ -112,7 +112,7 @@ class SchemeWorkedCases(SimpleTestCase):
         (
             "Stalking, suspended",
             facts("Stalking", **STALKING, sentence="suspended", months=12),
-            rules.VICTIM_NOTIFICATION_SCHEME,
+            rules.DISCRETIONARY,
             "suspended",
         ),
         (
