@@ -385,13 +385,14 @@ class PrimaryAggressorReviewForm(GovukFormMixin, forms.Form):
             "invalid": "Date of the review must be a real date",
         },
     )
-    outcome = forms.CharField(
-        label="Outcome of the primary-aggressor review",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Who the review found to be the primary aggressor, and why.",
-        error_messages={"required": "Enter the outcome of the primary-aggressor review"},
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text="What the review considered (history, injuries, fear, who controls whom) and "
+        "why it found this.",
+        error_messages={"required": "Enter the rationale: what the review considered and why"},
     )
-    reason = ReasonField()
 
 
 # Registration ---------------------------------------------------------------------------

@@ -239,6 +239,16 @@ class IncidentFact:
 
 
 @dataclass(frozen=True)
+class AggressorReviewFact:
+    """The latest primary-aggressor review (register.models.PrimaryAggressorReview)."""
+
+    record_id: str
+    outcome: str  # one of REVIEW_FINDINGS' keys
+    reviewed_on: dt.date
+    reviewer: str  # the supervisor's name, as staff know them
+
+
+@dataclass(frozen=True)
 class PersonFacts:
     convictions: tuple[ConvictionFact, ...] = ()
     risk_assessments: tuple[RiskFact, ...] = ()
@@ -278,16 +288,6 @@ class RuleCheck:
     detail: str
     record_ids: tuple[str, ...] = ()
     source: str = ""  # the rule's source, shown beside it (RULE_SOURCES)
-
-
-@dataclass(frozen=True)
-class AggressorReviewFact:
-    """The latest primary-aggressor review (register.models.PrimaryAggressorReview)."""
-
-    record_id: str
-    outcome: str  # one of REVIEW_FINDINGS' keys
-    reviewed_on: dt.date
-    reviewer: str  # the supervisor's name, as staff know them
 
 
 @dataclass(frozen=True)
@@ -873,7 +873,7 @@ def safeguard_check(facts: PersonFacts) -> RuleCheck:
             True,
             "Not needed: this person is not flagged as a possible misidentified victim.",
         )
-    if facts.primary_aggressor_review_recorded:
+    if lifts:
         return RuleCheck(
             SAFEGUARD_RULE,
             True,
