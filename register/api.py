@@ -307,7 +307,7 @@ class NominalDetailItemApi(APIView):
     def delete(self, request: StaffApiRequest, nominal_id: str, detail_id: str) -> Response:
         detail = self._get(request, nominal_id, detail_id, "change")
         nominal = services.detail_kind(self.kind).nominal_of(detail)
-        check_if_match(request, detail, detail_etag, first=[nominal], delete=True)
+        check_if_match(request, detail, detail_etag, first=[nominal])
         reason = ReasonInput(data=request.data)
         reason.is_valid(raise_exception=True)
         services.nominal_detail_remove(

@@ -20,9 +20,10 @@ on each other in a circle (a deadlock):
 4. the victim, then its contact details;
 5. notification records: breaches, then due items, then tasks.
 
-Rows of one table are locked in primary-key order. Rows are locked FOR NO KEY UPDATE
-(for DELETE, FOR UPDATE), so adding a child row, which takes a KEY SHARE lock on its
-parent, never waits on an edit of the parent. A race the order cannot rule out (a
+Rows of one table are locked in primary-key order, and FOR UPDATE, as the services do
+(notifications.services locks the nominal that way before its due items): a transaction then
+never has to strengthen a lock it holds, which could wait on another's KEY SHARE (an
+insert of a child row) while that one waits on it. A race the order cannot rule out (a
 unique constraint met by two inserts at once, a serialization failure, a deadlock
 PostgreSQL broke) answers 409 with a JSON body (`exception_handler`), never 500.
 """
@@ -129,7 +130,7 @@ def if_match_write(view_method: V) -> V:
     return transaction.atomic(view_method)  # type: ignore[return-value]
 
 
-def lock_for_change(record: M, *, first: Iterable[models.Model] = (), delete: bool = False) -> M:
+def lock_for_change(record: M, *, first: Iterable[models.Model] = ()) -> M:
     """Lock `first` then `record` (the lock order above) and reload `record`'s columns.
 
     The caller's transaction holds the locks until it ends. `record` keeps its cached
@@ -140,11 +141,13 @@ def lock_for_change(record: M, *, first: Iterable[models.Model] = (), delete: bo
     for row in first:
         list(
             type(row)
-            ._base_manager.select_for_update(no_key=True)
+            ._base_manager.select_for_update()
             .filter(pk=row.pk)
             .values_list("pk", flat=True)
         )
-    locked = type(record)._base_manager.select_for_update(no_key=not delete).get(pk=record.pk)
+    locked = type(record)._base_manager.select_for_update().filter(pk=record.pk).first()
+    if locked is None:
+        raise Http404  # removed by the writer that held the lock before us
     deferred = record.get_deferred_fields()
     for field in record._meta.concrete_fields:
         if field.attname in deferred:
@@ -170,7 +173,6 @@ def check_if_match(
     etag_of: Callable[[M], str],
     *,
     first: Iterable[models.Model] = (),
-    delete: bool = False,
 ) -> M:
     """Refuse an update made against a stale copy: two editors never silently overwrite.
 
@@ -181,7 +183,7 @@ def check_if_match(
     sent = request.headers.get("If-Match")
     if not sent:
         raise PreconditionRequired()
-    lock_for_change(record, first=first, delete=delete)
+    lock_for_change(record, first=first)
     if not _matches(sent, etag_of(record)):
         raise PreconditionFailed()
     return record
@@ -212,14 +214,13 @@ def check_page_version(
     version_of: Callable[[M], str] = updated_at_version,
     *,
     first: Iterable[models.Model] = (),
-    delete: bool = False,
 ) -> M:
     """The page form's hidden `version`, checked like If-Match: lock, then compare.
 
     A form posted without a version (pages rendered before the field existed) is
     locked but not compared. Raises DomainError, shown above the form.
     """
-    lock_for_change(record, first=first, delete=delete)
+    lock_for_change(record, first=first)
     if sent_version and not _matches(sent_version, version_of(record)):
         raise DomainError(STALE_PAGE_MESSAGE)
     return record

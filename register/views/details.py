@@ -190,9 +190,7 @@ def detail_remove(
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                check_page_version(
-                    request.POST.get("version"), detail, first=[nominal], delete=True
-                )
+                check_page_version(request.POST.get("version"), detail, first=[nominal])
                 services.nominal_detail_remove(
                     actor=request.user,
                     kind=kind,

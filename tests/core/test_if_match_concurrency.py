@@ -99,7 +99,7 @@ def row_held(record: models.Model) -> Iterator[None]:
     with transaction.atomic():
         list(
             type(record)
-            ._base_manager.select_for_update(no_key=True)
+            ._base_manager.select_for_update()
             .filter(pk=record.pk)
             .values_list("pk", flat=True)
         )
