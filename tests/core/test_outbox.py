@@ -27,6 +27,7 @@ from notifications.models import DueItem, DueKind, Task
 from notifications.services import due_item_schedule
 from register.models import Nominal, Role, StaffUser
 from tests import factories
+from tests.conftest import wait_for
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -205,3 +206,28 @@ def test_sweeps_running_at_once_never_send_one_message_twice() -> None:
         f"officer{i}@example.gov.uk": 1 for i in range(12)
     }
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_that_writes_to_the_outbox_has_it_swept_at_once_by_the_worker(
+    celery_worker_process,  # type: ignore[no-untyped-def]
+) -> None:
+    def sweeps() -> int:
+        return sum(
+            "core.tasks.sweep_outbox" in line and "succeeded" in line
+            for line in list(celery_worker_process.lines)
+        )
+
+    # The worker sweeps once as it starts; the sweep this test is about comes after.
+    wait_for(lambda: sweeps() >= 1, log=celery_worker_process)
+    before = sweeps()
+    [officer] = _officers(1)
+    _overdue(officer)
+    scans.scan_overdue()  # commits, and queues a sweep on commit: no beat runs in the suite
+    wait_for(
+        lambda: OutboxMessage.objects.filter(sent_at__isnull=False).exists(),
+        log=celery_worker_process,
+    )
+    assert sweeps() > before
+    assert Task.objects.get().emailed_at is not None
