@@ -1,14 +1,12 @@
-"""Sign-in, home, health, accessibility, staff administration and the audit log."""
+"""Sign-in, home, accessibility, staff administration and the audit log."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from register import selectors, services
@@ -22,24 +20,6 @@ from register.forms import (
 from register.models import Role
 from register.requests import StaffRequest
 from register.views.common import _apply_domain_error, _page, _require_role
-
-
-@login_not_required
-@require_GET
-def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers and `make run`: the database answers and the scheduler is alive."""
-    from notifications.selectors import last_heartbeat
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    beat = last_heartbeat()
-    return JsonResponse(
-        {
-            "database": "ok",
-            "scheduler_last_ran": beat.isoformat() if beat else None,
-            "checked_at": timezone.now().isoformat(),
-        }
-    )
 
 
 @login_not_required
