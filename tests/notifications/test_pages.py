@@ -391,8 +391,11 @@ class NominalPageTests(PagesTestCase):
             "Online dating profiles and dating-site bans",
             "Added for this person",
             "Met victims through dating sites",
-            "Rule applied: Immediate custody of more than 6 months and under 30 months: 10 years",
+            "Rule applied: SOA 2003 s.82 as applied: custody more than 6 months and less than 30 "
+            "months → 10 years",
             "Initial notification",
+            # Every deadline shows its rule and source.
+            "SOA 2003 s.83(1): within 3 days beginning with registration",
             "Foreign travel",
             "Short notice",
             "Booked at short notice",
