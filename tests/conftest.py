@@ -30,6 +30,40 @@ def _database_url(db: Mapping[str, object]) -> str:
     return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}{port}/{db['NAME']}"
 
 
+def _statement_timeout_for_new_connections(seconds: float) -> None:
+    """Connections opened from now on get this statement_timeout (existing ones are closed)."""
+    from django.db import connections
+
+    for conn in connections.all():
+        conn.settings_dict.setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={int(seconds * 1000)}"
+        )
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings: None) -> None:
+    """Creating the test database (every migration) is batch work, not a request.
+
+    Under load a migration statement can pass the 15 s request limit; the settings give
+    management commands the batch limit, and the test database's creation gets it too.
+    """
+    from django.conf import settings
+
+    _statement_timeout_for_new_connections(settings.DATABASE_BATCH_STATEMENT_TIMEOUT)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+    """Tests run with the request limit; dropping the database at the end has the batch one."""
+    from django.conf import settings
+
+    _statement_timeout_for_new_connections(settings.DATABASE_STATEMENT_TIMEOUT)
+    yield
+    # DROP DATABASE on a loaded machine can pass 15 s; cancelled, it would leave the database.
+    _statement_timeout_for_new_connections(settings.DATABASE_BATCH_STATEMENT_TIMEOUT)
+
+
 class WorkerProcess:
     """A real `celery worker` process, on the broker the settings name, using the test database."""
 
