@@ -7,7 +7,10 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from notifications import checks  # noqa: F401 - registers the system checks
+        from notifications import (
+            checks,  # noqa: F401 - registers the system checks
+            conf,
+        )
         from register import access
         from register.models import Role
 
@@ -15,3 +18,4 @@ class NotificationsConfig(AppConfig):
         # who has an inbox at all: the casework roles, and VLOs for their victim-side tasks.
         task_roles = access.CASEWORK_ROLES | {Role.VICTIM_LIAISON_OFFICER}
         access.register_policy("notifications.task", {"view": task_roles, "change": task_roles})
+        conf.declare_figures()

@@ -52,7 +52,11 @@ LONDON = ZoneInfo("Europe/London")
 
 HOUR = dt.timedelta(hours=1)
 LATE_UNDER = dt.timedelta(hours=24)
-FULL_NOTICE = dt.timedelta(days=7)
+# Foreign travel: 7 days' notice is what the Sexual Offences Act 2003 (Notification
+# Requirements) (England and Wales) Regulations 2012 ask, 24 hours where 7 days was not
+# reasonably practicable; the seed proposal asks "no less than 24hrs". The 7 days is a
+# policy setting here (NOTIFICATIONS_TRAVEL_NOTICE_DAYS), passed in by the callers.
+DEFAULT_TRAVEL_NOTICE_DAYS = 7
 
 CHANGE_DAYS = 3  # initial notification and every change: within 3 days
 WEEKLY_DAYS = 7  # no fixed abode: notify where they can be found every 7 days
@@ -622,10 +626,14 @@ class TravelNotice:
     explanation: str
 
 
-def travel_notice(notified_at: dt.datetime, departs_at: dt.datetime) -> TravelNotice:
+def travel_notice(
+    notified_at: dt.datetime,
+    departs_at: dt.datetime,
+    full_notice_days: int = DEFAULT_TRAVEL_NOTICE_DAYS,
+) -> TravelNotice:
     """Whether notice of foreign travel was on time, and whether a reason must be recorded.
 
-    7 days' notice is the rule; at least 24 hours where 7 days was not reasonably practicable
+    `full_notice_days` (7, the 2012 regulations' figure, a policy setting) is the rule; at least 24 hours where 7 days was not reasonably practicable
     (the reason is recorded); under 24 hours is always late. Measured in real elapsed time: both
     times are converted to UTC first, because Python subtracts two datetimes sharing one tzinfo
     by wall-clock time, which would be an hour out across a clock change.
@@ -646,14 +654,15 @@ def travel_notice(notified_at: dt.datetime, departs_at: dt.datetime) -> TravelNo
             hours_notice=hours,
             explanation=f"{when}: {amount}. Under 24 hours' notice is always late.",
         )
-    if notice < FULL_NOTICE:
+    full = _plural(full_notice_days, "day")
+    if notice < dt.timedelta(days=full_notice_days):
         return TravelNotice(
             on_time=True,
             needs_reason=True,
             hours_notice=hours,
             explanation=(
                 f"{when}: {_plural(round(hours, 2), 'hour')}' notice. At least 24 hours but "
-                "under 7 days: on time only if 7 days was not reasonably practicable, and the "
+                f"under {full}: on time only if {full} was not reasonably practicable, and the "
                 "reason must be recorded."
             ),
         )
@@ -661,7 +670,7 @@ def travel_notice(notified_at: dt.datetime, departs_at: dt.datetime) -> TravelNo
         on_time=True,
         needs_reason=False,
         hours_notice=hours,
-        explanation=f"{when}: {_plural(round(hours / 24, 2), 'day')}' notice. 7 days or more: on time.",
+        explanation=f"{when}: {_plural(round(hours / 24, 2), 'day')}' notice. {full} or more: on time.",
     )
 
 

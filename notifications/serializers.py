@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from notifications import rules
+from notifications import conf, rules
 from notifications.models import (
     Breach,
     BreachOutcome,
@@ -165,7 +165,7 @@ class NotificationOutput(serializers.ModelSerializer[Notification]):
     def get_travel_notice(self, obj: Notification) -> Any:
         if obj.departs_at is None:
             return None
-        notice = rules.travel_notice(obj.received_at, obj.departs_at)
+        notice = rules.travel_notice(obj.received_at, obj.departs_at, conf.travel_notice_days())
         return TravelNoticeOutput(notice).data
 
 

@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from notifications import periods, rules
+from notifications import conf, periods, rules
 from notifications.models import (
     NOTIFIED_KINDS,
     Breach,
@@ -430,10 +430,11 @@ def notification_record(
     if "foreign_travel" in items:
         if departs_at is None:
             raise DomainError("Enter the departure date and time", field="departs_at")
-        notice = rules.travel_notice(received_at, departs_at)
+        notice = rules.travel_notice(received_at, departs_at, conf.travel_notice_days())
         if notice.needs_reason and not late_reason.strip():
             raise DomainError(
-                f"{notice.explanation} Enter why 7 days' notice was not practicable",
+                f"{notice.explanation} Enter why {conf.travel_notice_days()} days' notice "
+                "was not practicable",
                 field="late_reason",
             )
         if not notice.on_time and not late_reason.strip():
@@ -465,7 +466,7 @@ def notification_record(
         save_with_history(notification, actor=actor, reason="Notified changes recorded")
 
     if "foreign_travel" in items and departs_at is not None:
-        notice = rules.travel_notice(received_at, departs_at)
+        notice = rules.travel_notice(received_at, departs_at, conf.travel_notice_days())
         if not notice.on_time and nominal.responsible_officer_id:
             Task.objects.create(
                 kind=TaskKind.ALERT,

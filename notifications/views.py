@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from notifications import rules, selectors, services
+from notifications import conf, rules, selectors, services
 from notifications.forms import (
     BreachCloseForm,
     BreachEscalateForm,
@@ -199,7 +199,9 @@ def _notification_rows(
     rows = []
     for notification in notifications:
         notice = (
-            rules.travel_notice(notification.received_at, notification.departs_at)
+            rules.travel_notice(
+                notification.received_at, notification.departs_at, conf.travel_notice_days()
+            )
             if notification.departs_at
             else None
         )

@@ -9,7 +9,7 @@ class VictimsConfig(AppConfig):
     def ready(self) -> None:
         from register import access, events
         from register.models import Role
-        from victims import listeners
+        from victims import conf, listeners
 
         # Roles are necessary, never sufficient: victims.selectors decides per record (the
         # owning agency's VLOs and grantees see the compartment; offender-side users see
@@ -23,3 +23,4 @@ class VictimsConfig(AppConfig):
         events.listen(listeners.on_safety_change)
         events.listen_registration(listeners.on_registration)
         events.listen_aggressor_review(listeners.on_aggressor_review)
+        conf.declare_figures()
