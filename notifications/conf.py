@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 
 from notifications import rules
@@ -16,6 +18,11 @@ def travel_notice_days() -> int:
     )
 
 
+def _deadline_text(row: rules.DeadlineSource) -> Callable[[], str]:
+    counted = "beginning with" if row.beginning_with else "after"
+    return lambda: f"{row.days} days {counted} {row.event}"
+
+
 def declare_figures() -> None:
     """Notification deadlines (law, from the deadline table) and local settings (policy) on
     the register's reference page /reference/rules/."""
@@ -27,10 +34,7 @@ def declare_figures() -> None:
             policy.RuleFigure(
                 key=f"notifications.deadline.{row.key}",
                 label=f"From {row.event}: \u201c{row.wording}\u201d",
-                value=lambda row=row: (
-                    f"{row.days} days {'beginning with' if row.beginning_with else 'after'} "
-                    f"{row.event}"
-                ),
+                value=_deadline_text(row),
                 basis="law",
                 source=row.source,
                 area=area,
