@@ -42,7 +42,7 @@ class CriteriaSet(models.Model):
     min_victims = models.PositiveSmallIntegerField(default=2)
     # "Serial" is a contested reading (DOMAIN.md): the set names the one it uses.
     serial_reading = models.CharField(
-        "Reading of \"serial\"",
+        'Reading of "serial"',
         max_length=12,
         choices=[
             ("occasions", "Separate occasions"),

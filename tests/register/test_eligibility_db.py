@@ -367,6 +367,6 @@ class SerialReadingSettingTests(RegisterTestCase):
         self.assertIn('reads "serial" as separate occasions', serial().detail)
         self.as_user(self.admin_b)
         page = self.client.get(reverse("reference-criteria"))
-        self.assertContains(page, "Reading of \"serial\"")
+        self.assertContains(page, 'Reading of "serial"')
         self.assertContains(page, "Separate occasions")
         self.assertContains(page, "not settled law")
