@@ -290,6 +290,11 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # How often a worker looks for messages whose visibility timeout has passed. kombu's
+        # default (every 10th sweep of 10 s) can leave an abandoned message up to ~100 s
+        # past its timeout; one cheap ZRANGEBYSCORE every N seconds makes it N.
+        "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_SECONDS", "10")),
+        "unacked_restore_throttle": 1,
         # A request that queues work after its commit must not hang on a dead broker.
         "socket_connect_timeout": 3,
         "socket_keepalive": True,
@@ -318,6 +323,17 @@ CELERY_TIMEZONE = TIME_ZONE
 if TESTING and not os.environ.get("REGISTER_CELERY_QUEUE"):
     os.environ["REGISTER_CELERY_QUEUE"] = f"register-test-{os.getpid()}"
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("REGISTER_CELERY_QUEUE") or "celery"
+if TESTING and REDIS_URL:
+    # Each test run keeps its own record of unacknowledged messages: a test worker with a
+    # short visibility timeout must never hand out again the messages of another run on the
+    # same Redis database. (kombu's global_keyprefix would do more, but its prefork BRPOP
+    # path does not apply it.)
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        {
+            name: f"{CELERY_TASK_DEFAULT_QUEUE}:{name}"
+            for name in ("unacked_key", "unacked_index_key", "unacked_mutex_key")
+        }
+    )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -88,6 +88,8 @@ def test_sigkill_of_the_whole_worker_redelivers_after_the_visibility_timeout(
         CELERY_TASK_SOFT_TIME_LIMIT="5",
         CELERY_TASK_TIME_LIMIT="6",
         CELERY_VISIBILITY_TIMEOUT="8",
+        # Look for abandoned messages every second, so redelivery follows the timeout.
+        CELERY_UNACKED_RESTORE_SECONDS="1",
     )
     include = "tests.core.worker_tasks"
     with processes.worker(queue=queue, env=env, pool="prefork", include=include) as first:
