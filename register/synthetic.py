@@ -947,7 +947,16 @@ class _Generator:
         )
         t["condition"] = Table(
             OrderCondition,
-            ["id", "order_id", "kind", "text", "compliance_reporter", "provider"],
+            [
+                "id",
+                "order_id",
+                "kind",
+                "text",
+                "compliance_reporter",
+                "review_on",
+                "provider",
+                "starts_on",
+            ],
             now,
         )
         t["risk"] = Table(
@@ -1311,7 +1320,10 @@ class _Generator:
                 condition_kind,
                 text.format(v="the protected person", street=_street(rng)),
                 "Programme provider" if condition_kind == "positive_requirement" else "",
+                # A positive requirement is reviewed; monitoring has a provider and a start.
+                made + dt.timedelta(days=91) if condition_kind == "positive_requirement" else None,
                 "EM provider" if condition_kind == "electronic_monitoring" else "",
+                made if condition_kind == "electronic_monitoring" else None,
             )
 
     def risk_assessments(self, pk: uuid.UUID, adult: dt.date) -> str:
