@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -18,6 +19,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# Assertions wait for what a click leads to (a form post, a navigation) rather than
+# reading the page at once: on a loaded machine the answer can take seconds to arrive.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")

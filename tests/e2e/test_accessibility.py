@@ -6,6 +6,7 @@ Every page must have zero WCAG 2.2 A/AA violations.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from register.models import Role
 from tests import factories
@@ -32,7 +33,7 @@ def test_officer_journey_has_no_accessibility_violations(page, live_server) -> N
     nominal = factories.nominal(officer, family_name="Browser", given_names="Tess")
 
     sign_in(page, live_server, "e2e.officer")
-    assert page.get_by_text("Signed in as").is_visible()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
     visited = {}
     for path in (
         "/",
@@ -48,7 +49,7 @@ def test_officer_journey_has_no_accessibility_violations(page, live_server) -> N
     # A form with errors: the error summary and messages must be accessible too.
     page.goto(f"{live_server.url}/nominals/new/")
     page.get_by_role("button", name="Add person").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     visited["/nominals/new/ (errors)"] = axe_violations(page)
     assert visited == {path: [] for path in visited}
 
@@ -78,5 +79,5 @@ def test_pages_work_without_javascript(browser, live_server) -> None:  # type: i
     page.get_by_label("Family name").fill("Script")
     page.get_by_label("Why are you adding this person?").fill("Tested without JavaScript")
     page.get_by_role("button", name="Add person").click()
-    assert page.get_by_role("heading", name="SCRIPT, No").is_visible()
+    expect(page.get_by_role("heading", name="SCRIPT, No")).to_be_visible()
     context.close()

@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from mappa.models import CaseStatus, MappaCase, Meeting
 from register import demo
@@ -62,7 +63,7 @@ def test_mappa_pages_of_the_demo_have_no_accessibility_violations(page, live_ser
     # A form sent empty: the error summary and the messages by the fields.
     page.goto(f"{live_server.url}/mappa/cases/{case.pk}/level/")
     page.locator("form button[type=submit]").last.click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     visited["level change (errors)"] = axe_violations(page)
     assert visited == {path: [] for path in visited}
 
@@ -96,7 +97,7 @@ def test_victim_and_disclosure_pages_of_the_demo_have_no_accessibility_violation
     )
     page.goto(f"{live_server.url}/victims/{victim.pk}/contacts/new/")
     page.locator("form button[type=submit]").last.click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     visited["contact log form (errors)"] = axe_violations(page)
 
     # The offender side: the nominal's victims tab shows what an officer may see.

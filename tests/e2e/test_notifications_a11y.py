@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from notifications import scans, services
 from notifications.models import Task, TaskKind
@@ -70,7 +71,7 @@ def test_notifications_pages_have_no_accessibility_violations(page, live_server)
 
     sign_in(page, live_server, "e2e.notify")
     # The header's badge counts the unseen tasks (checked by axe on the first page too).
-    assert page.locator(".register-nav-badge").first.is_visible()
+    expect(page.locator(".register-nav-badge").first).to_be_visible()
     visited = {"/ (with the task badge)": axe_violations(page)}
     for path in (
         "/tasks/",
@@ -84,19 +85,19 @@ def test_notifications_pages_have_no_accessibility_violations(page, live_server)
     ):
         page.goto(f"{live_server.url}{path}")
         visited[path] = axe_violations(page)
-    assert page.get_by_role("heading", name="Record a check of a notification").is_visible()
+    expect(page.get_by_role("heading", name="Record a check of a notification")).to_be_visible()
 
     # The notification form with errors: the summary and the messages by the fields.
     page.goto(f"{live_server.url}/nominals/{nominal.pk}/notifications/new/")
     page.get_by_label("Police station").fill("")
     page.get_by_role("button", name="Record notification").click()
-    assert page.get_by_text("There is a problem").is_visible()
-    assert page.locator("#id_items_error").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(page.locator("#id_items_error")).to_be_visible()
     visited["notification form (errors)"] = axe_violations(page)
 
     # The waive confirmation, and the inbox once a task is done.
     page.goto(f"{live_server.url}/nominals/{nominal.pk}/notifications/")
     page.get_by_role("link", name="Waive Risk assessment review").click()
-    assert page.get_by_role("heading", name="Are you sure you want to waive this?").is_visible()
+    expect(page.get_by_role("heading", name="Are you sure you want to waive this?")).to_be_visible()
     visited["waive"] = axe_violations(page)
     assert visited == {path: [] for path in visited}

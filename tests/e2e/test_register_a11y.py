@@ -6,6 +6,7 @@ The profile is filled in every section, so every table, summary card and link is
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from register import services
 from register.models import Role
@@ -94,13 +95,13 @@ def test_record_pages_have_no_accessibility_violations(page, live_server) -> Non
     page.get_by_label("Start date").fill("2024-05-01")
     page.get_by_label("End date (optional)").fill("2024-01-01")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     visited["address form with errors"] = axe_violations(page)
 
     # Radios with errors (registration decision) and the duplicate warning on create.
     page.goto(f"{live_server.url}/nominals/{nominal.pk}/registration/new/")
     page.get_by_role("button", name="Record decision").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     visited["decision form with errors"] = axe_violations(page)
 
     page.goto(f"{live_server.url}/nominals/new/")
@@ -109,7 +110,7 @@ def test_record_pages_have_no_accessibility_violations(page, live_server) -> Non
     page.get_by_label("Date of birth").fill("1980-01-01")
     page.get_by_label("Why are you adding this person?").fill("Browser test")
     page.get_by_role("button", name="Add person").click()
-    assert page.get_by_text("This person may already be on the register").is_visible()
+    expect(page.get_by_text("This person may already be on the register")).to_be_visible()
     visited["create with duplicates"] = axe_violations(page)
 
     assert visited == {path: [] for path in visited}
