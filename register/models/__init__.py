@@ -57,6 +57,7 @@ from register.models.registration import (
 from register.models.review import AggressorFinding, PrimaryAggressorReview
 from register.models.risk import RiskAssessment, RiskTo, RiskTool
 from register.models.staff import Agency, AgencyKind, ApiClient, Role, StaffUser, Team
+from register.models.transfer import NominalTransfer, TransferState
 
 __all__ = [
     "CUSTODIAL_SENTENCES",
@@ -93,6 +94,7 @@ __all__ = [
     "Nominal",
     "NominalAgencyPermission",
     "NominalName",
+    "NominalTransfer",
     "Offence",
     "OrderBreach",
     "OrderCondition",
@@ -116,6 +118,7 @@ __all__ = [
     "StaffUser",
     "Team",
     "TermUnit",
+    "TransferState",
     "Typology",
     "Vehicle",
     "Vulnerability",
