@@ -397,6 +397,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "register.tasks.refresh_priorities",
         "schedule": crontab(hour=2, minute=15),
     },
+    "end-transferred-access": {
+        "task": "register.tasks.end_transferred_access",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # An overdue task still open this many days later is escalated to a supervisor.
@@ -416,6 +420,9 @@ SERVICE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("SERVICE_UNAVAILABLE_RETRY_
 
 # Staff accounts unused this long are disabled by the scheduler.
 DORMANT_ACCOUNT_DAYS = int(os.environ.get("DORMANT_ACCOUNT_DAYS", "90"))
+# After a record is transferred, the sending agency may still read it (not change it) for
+# this many days, then loses it (register.tasks.end_transferred_access). Policy value.
+REGISTER_TRANSFER_READ_DAYS = int(os.environ.get("REGISTER_TRANSFER_READ_DAYS", "28"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))

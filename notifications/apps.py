@@ -19,3 +19,9 @@ class NotificationsConfig(AppConfig):
         task_roles = access.CASEWORK_ROLES | {Role.VICTIM_LIAISON_OFFICER}
         access.register_policy("notifications.task", {"view": task_roles, "change": task_roles})
         conf.declare_figures()
+
+        # A transferred record's open casework moves with it (notifications.transfers).
+        from core import events as domain_events
+        from notifications import transfers
+
+        domain_events.subscribe("transfer.accepted", transfers.on_transfer_accepted)

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path
 
-from register import api, api_safeguard
+from register import api, api_safeguard, api_transfers
 from register.services import DETAIL_KINDS
 
 
@@ -58,6 +58,33 @@ urlpatterns = [
         "nominals/<str:nominal_id>/primary-aggressor-reviews/",
         api_safeguard.NominalAggressorReviewsApi.as_view(),
         "api-nominal-aggressor-reviews",
+    ),
+    # Transfer of a record between agencies (register.api_transfers).
+    api_path(
+        "nominals/<str:nominal_id>/transfers/",
+        api_transfers.NominalTransfersApi.as_view(),
+        "api-nominal-transfers",
+    ),
+    api_path("transfers/", api_transfers.TransferListApi.as_view(), "api-transfer-list"),
+    api_path(
+        "transfers/<str:transfer_id>/",
+        api_transfers.TransferDetailApi.as_view(),
+        "api-transfer-detail",
+    ),
+    api_path(
+        "transfers/<str:transfer_id>/accept/",
+        api_transfers.TransferAcceptApi.as_view(),
+        "api-transfer-accept",
+    ),
+    api_path(
+        "transfers/<str:transfer_id>/reject/",
+        api_transfers.TransferRejectApi.as_view(),
+        "api-transfer-reject",
+    ),
+    api_path(
+        "transfers/<str:transfer_id>/withdraw/",
+        api_transfers.TransferWithdrawApi.as_view(),
+        "api-transfer-withdraw",
     ),
     *_detail_routes(),
 ]

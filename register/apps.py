@@ -8,3 +8,6 @@ class RegisterConfig(AppConfig):
 
     def ready(self) -> None:
         from register import signals  # noqa: F401
+        from register.services import transfers
+
+        transfers.declare_figures()

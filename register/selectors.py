@@ -6,7 +6,16 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from register import access
@@ -82,8 +91,13 @@ def nominal_get(
 
 def nominal_profile(*, user: StaffUser, nominal_id: uuid.UUID | str) -> Nominal:
     """The nominal with every section of the profile loaded: a fixed number of queries."""
+    # A transfer waiting for a decision shows as a banner: read in the same query.
+    waiting = m.NominalTransfer.objects.filter(nominal=OuterRef("pk"), state="requested")
     queryset = Nominal.objects.select_related(
         "lead_agency", "responsible_officer", "merged_into"
+    ).annotate(
+        pending_transfer_id=Subquery(waiting.values("pk")[:1]),
+        pending_transfer_to=Subquery(waiting.values("to_agency__name")[:1]),
     ).prefetch_related(
         "names",
         "addresses",

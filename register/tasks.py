@@ -5,6 +5,7 @@ from django.conf import settings
 
 from register.audit import system_actor
 from register.services import staff_deactivate_dormant
+from register.services.transfers import transfers_end_sending_access
 
 
 @shared_task
@@ -19,3 +20,12 @@ def refresh_priorities() -> int:
     from register.priority import refresh_all_priorities
 
     return refresh_all_priorities()
+
+
+@shared_task
+def end_transferred_access() -> int:
+    """Hourly: the sending agency of a transfer loses the record when its read-only period ends.
+
+    Conditional and set-based (register.services.transfers): safe to run twice or at once.
+    """
+    return transfers_end_sending_access(actor=system_actor())

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from register import views
-from register.views import photographs, registration
+from register.views import photographs, registration, transfers
 
 urlpatterns = [
     path("nominals/", views.nominal_list, name="nominal-list"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("nominals/<str:nominal_id>/edit/", views.nominal_edit, name="nominal-edit"),
     path("nominals/<str:nominal_id>/share/", views.nominal_share, name="nominal-share"),
     path("nominals/<str:nominal_id>/merge/", views.nominal_merge, name="nominal-merge"),
+    path(
+        "nominals/<str:nominal_id>/transfer/",
+        transfers.transfer_request,
+        name="transfer-request",
+    ),
     path("nominals/<str:nominal_id>/eligibility/", views.eligibility, name="nominal-eligibility"),
     path(
         "nominals/<str:nominal_id>/misidentification/",
@@ -71,6 +76,19 @@ urlpatterns = [
         "registrations/<str:registration_id>/reviews/<str:review_id>/decide/",
         views.registration_review_decide,
         name="registration-review-decide",
+    ),
+    path("transfers/", transfers.transfer_list, name="transfer-list"),
+    path("transfers/<str:transfer_id>/", transfers.transfer_detail, name="transfer-detail"),
+    path(
+        "transfers/<str:transfer_id>/accept/", transfers.transfer_accept, name="transfer-accept"
+    ),
+    path(
+        "transfers/<str:transfer_id>/reject/", transfers.transfer_reject, name="transfer-reject"
+    ),
+    path(
+        "transfers/<str:transfer_id>/withdraw/",
+        transfers.transfer_withdraw,
+        name="transfer-withdraw",
     ),
     path("priority/", views.priority_list, name="priority-list"),
     path("staff/", views.staff_list, name="staff-list"),
