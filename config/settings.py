@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "notifications",
     "mappa",
     "victims",
+    "imports",
 ]
 
 MIDDLEWARE = [

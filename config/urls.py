@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("mappa.urls")),
     path("", include("victims.urls")),
+    path("", include("imports.urls")),
     path("", include("register.urls")),
     path("reference/", include("register.reference_urls")),
     path("api/v1/", include(api_v1)),

@@ -1,0 +1,32 @@
+"""Reads of import runs, scoped to the user: an agency's administrators see its runs only."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+
+from imports.models import ImportRun
+from register.models import Role, StaffUser
+
+
+def _scoped(user: StaffUser) -> QuerySet[ImportRun]:
+    if not (user.is_active and user.has_role(Role.ADMINISTRATOR)):
+        return ImportRun.objects.none()
+    return ImportRun.objects.filter(agency_id=user.agency_id).select_related("created_by")
+
+
+def import_runs(*, user: StaffUser) -> QuerySet[ImportRun]:
+    """The runs of the user's agency, for its administrators; nothing for anyone else. Lists
+    never need the uploaded file or the report, so neither is read."""
+    return _scoped(user).defer("content", "errors", "skipped_refs")
+
+
+def import_run_get(*, user: StaffUser, run_id: str | uuid.UUID) -> ImportRun:
+    """One run with its report, or 404 whether it is missing or another agency's."""
+    try:
+        return _scoped(user).defer("content").get(pk=run_id)
+    except (ImportRun.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
