@@ -11,8 +11,8 @@ tells no one, and a listener's failure rolls the change back with it. A listener
 reach outside the process (e-mail, a webhook) therefore writes to the outbox (core.outbox)
 rather than sending, so the send follows the commit.
 
-`obj` carries the model instance for in-process listeners that need more than ids; it is
-never serialised. `data` holds ids and small, non-sensitive facts only (it may leave the
+`obj` (the subject's model instance), `actor`, `nominal` and `context` are for in-process
+listeners that need more than ids (so they do not query again); they are never serialised. `data` holds ids and small, non-sensitive facts only (it may leave the
 process in a webhook): never victim compartment data, never an address.
 
 Core imports no domain app: the catalogue of event types lives here as plain strings.
@@ -21,7 +21,7 @@ Core imports no domain app: the catalogue of event types lives here as plain str
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,12 @@ class DomainEvent:
     at: datetime.datetime
     data: dict[str, Any]  # ids and small non-sensitive facts only, never victim data
     obj: Any = field(default=None, compare=False)  # in-process only; never serialised
+    # In-process only, never serialised, for listeners in this process that act for the same
+    # person (history names them) or need the instance: the StaffUser, the Nominal, and
+    # options the publisher passes on (e.g. the register's eligibility outcome).
+    actor: Any = field(default=None, compare=False, repr=False)
+    nominal: Any = field(default=None, compare=False, repr=False)
+    context: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 # The catalogue: what each type means, in the words of the people who use the register.
@@ -45,7 +51,7 @@ class DomainEvent:
 EVENT_TYPES: dict[str, str] = {
     "nominal.created": "A person was added to the register.",
     "nominal.changed": "A person's details changed (an identity, address, licence or order).",
-    "registration.decided": "A person was registered as a serious or serial perpetrator.",
+    "registration.decided": "A decision was made to register a person, or not to register them.",
     "registration.ended": "A person's registration ended.",
     "aggressor_review.recorded": (
         "A supervisor recorded a primary-aggressor review of a possible misidentified victim."

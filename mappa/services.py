@@ -364,6 +364,9 @@ def case_change_level(*, actor: StaffUser, case: MappaCase, level: int, reason: 
         summary=f"MAPPA level changed from {old} to {level} on "
         f"{timezone.localtime(now).date():%d %b %Y}",
         at=now,
+        subject=case,
+        subject_type="mappa_case",
+        data={"from_level": old, "to_level": level, "category": case.category},
     )
     return case
 

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from notifications.models import DueStatus, Task, TaskKind, TaskStatus
+from core import events
+from notifications.models import Compartment, DueStatus, Task, TaskKind, TaskStatus
 from register.models import Role, StaffUser
 
 
@@ -84,14 +85,35 @@ def scan_overdue(*, now: dt.datetime | None = None) -> ScanResult:
             UPDATE notifications_dueitem
                SET status = %s, flagged_overdue_at = %s
              WHERE status = %s AND due_at < %s
-         RETURNING id, nominal_id, owner_id, title, due_at, compartment, link
+         RETURNING id, nominal_id, owner_id, title, due_at, compartment, link, kind
             """,
             [DueStatus.OVERDUE, now, DueStatus.OPEN, now],
         )
         rows = cursor.fetchall()
-    tasks = _raise_tasks(rows, TaskKind.OVERDUE, now, "Overdue")
+    tasks = _raise_tasks((row[:7] for row in rows), TaskKind.OVERDUE, now, "Overdue")
     _queue_follow_up(tasks, now)
+    _announce_overdue(rows, now)
     return ScanResult("overdue", len(rows), tasks)
+
+
+def _announce_overdue(rows: Iterable[tuple[Any, ...]], now: dt.datetime) -> None:
+    """due_item.overdue for each item this scan flagged (the UPDATE's own rows: an item is
+    announced once, however many scans run). Victim-compartment items are not announced:
+    their existence would reveal that a victim or an applicant exists."""
+    for due_item_id, nominal_id, _, _, due_at, compartment, _, kind in rows:
+        if compartment == Compartment.VICTIM:
+            continue
+        events.publish(
+            events.DomainEvent(
+                type="due_item.overdue",
+                subject_type="due_item",
+                subject_id=str(due_item_id),
+                nominal_id=str(nominal_id),
+                actor_id=None,
+                at=now,
+                data={"kind": kind, "due_at": due_at.isoformat()},
+            )
+        )
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -44,6 +45,7 @@ from notifications.models import (
     TaskStatus,
 )
 from register import events
+from register import rules as register_rules
 from register.audit import save_with_history
 from register.errors import DomainError
 from register.models import (
@@ -252,6 +254,33 @@ def deadline_schedule(
 
 
 # Registration: requirement set, period and the first items due ----------------------
+
+
+def index_conviction(
+    nominal: Nominal, outcome: register_rules.EligibilityOutcome
+) -> Conviction | None:
+    """The conviction the notification period runs from: of those the decision relied on, the
+    one giving the longest period (DOMAIN.md "Notification requirements"; SOA 2003 s.82), not
+    the latest. A record the rule table cannot read (custody with no length) is left out."""
+    used = {record_id for check in outcome.checks if check.passed for record_id in check.record_ids}
+    candidates = list(
+        Conviction.objects.filter(
+            nominal=nominal, pk__in=[r for r in used if _is_uuid(r)]
+        ).select_related("offence")
+    )
+    found = periods.governing(nominal, candidates, skip_unreadable=True)
+    if found is not None:
+        return found[0]
+    # Only disposals that give no period (absolute discharge): keep the latest on record.
+    return max(candidates, key=lambda c: c.conviction_date, default=None)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 @transaction.atomic
@@ -478,6 +507,14 @@ def notification_record(
             )
 
     _meet_covered(actor=actor, nominal=nominal, notification=notification)
+    events.announce(
+        "notification.recorded",
+        actor=actor,
+        nominal=nominal,
+        subject=notification,
+        subject_type="notification",
+        data={"items": sorted(items), "channel": channel, "received_at": received_at.isoformat()},
+    )
     registration = nominal.registrations.filter(decision="register", ended_on__isnull=True).first()
     if registration is None:
         return notification
@@ -1124,6 +1161,9 @@ def breach_record(
         nominal=nominal,
         kind=events.SafetyChangeKind.BREACH,
         summary=f"Suspected breach of the notification requirements found on {found_on:%d %b %Y}",
+        subject=breach,
+        subject_type="breach",
+        data={"requirement": requirement.code, "found_on": found_on.isoformat()},
     )
     return breach
 

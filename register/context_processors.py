@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
-
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -50,16 +47,12 @@ def primary_navigation(request: HttpRequest) -> list[dict[str, object]]:
             url = reverse(name)
         except NoReverseMatch:
             continue  # a section whose pages are not built yet
-        badge: Callable[[], int] | None = None
-        if name == "task-inbox":
-            # Called by the template only where the header is drawn: one COUNT per page.
-            from notifications.selectors import task_unread_count
-
-            badge = partial(task_unread_count, user=user)
         current = (
             request.path == url
             if name == "home"
             else request.path.startswith((url, *also_under.get(name, ())))
         )
-        navigation.append({"label": label, "url": url, "current": current, "badge": badge})
+        # The tasks badge is notifications' own (notifications.context_processors), drawn
+        # beside the item named "task-inbox": the register does not count tasks.
+        navigation.append({"name": name, "label": label, "url": url, "current": current})
     return navigation

@@ -1,28 +1,69 @@
-"""Safety-relevant changes to a nominal, announced to the apps that must hear of them.
+"""The register's domain events, built and published on core.events.
 
-A victim liaison officer must learn when the person linked to their victim moves,
-is released, has their licence conditions changed, changes MAPPA level or is
-suspected of a breach, without the register, MAPPA or notifications knowing
-anything about victims. The app that records the change calls `safety_change`;
-the victims app listens (from its AppConfig.ready). Listeners run inside the
-caller's transaction, so a change that rolls back tells no one.
+The register announces what happened to a nominal (created, changed, registered, registration
+ended, a primary-aggressor review) and never calls the apps that react: notifications starts
+requirements and moves due dates, victims tells a VLO, MAPPA proposes a case, partners push
+webhooks, each subscribing from its AppConfig.ready. Listeners run inside the caller's
+transaction, so a change that rolls back tells no one.
 
-The summary is written for the listener's user: it says what changed and when,
-never the new address itself (a VLO is told the person moved, not where to).
+A safety-relevant change (an address, release or licence dates, licence conditions, a MAPPA
+level, a suspected breach) is the same event as the change itself, marked with
+`data["safety_change"]` and a summary. The summary is written for a victim liaison officer:
+it says what changed and when, never the new address itself (a VLO is told the person moved,
+not where to). The typed views below (SafetyChange, RegistrationEvent, AggressorReviewEvent)
+are what the victims and MAPPA listeners read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
 
+from core import events as core_events
+from core.events import DomainEvent
+
 if TYPE_CHECKING:
     from register.models import Nominal, PrimaryAggressorReview, Registration, StaffUser
+
+
+def announce(
+    event_type: str,
+    *,
+    actor: StaffUser | None,
+    nominal: Nominal,
+    subject: models.Model | None = None,
+    subject_type: str = "nominal",
+    data: Mapping[str, Any] | None = None,
+    at: dt.datetime | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> DomainEvent:
+    """Publish an event about `nominal` (the subject is the nominal unless another is given).
+
+    `data` must hold ids and small facts a partner may read: never victim data or an address.
+    """
+    event = DomainEvent(
+        type=event_type,
+        subject_type=subject_type if subject is not None else "nominal",
+        subject_id=str(subject.pk if subject is not None else nominal.pk),
+        nominal_id=str(nominal.pk),
+        actor_id=actor.pk if actor is not None else None,
+        at=at or timezone.now(),
+        data=dict(data or {}),
+        obj=subject if subject is not None else nominal,
+        actor=actor,
+        nominal=nominal,
+        context=dict(context or {}),
+    )
+    core_events.publish(event)
+    return event
+
+
+# Safety-relevant changes ---------------------------------------------------------------------
 
 
 class SafetyChangeKind(models.TextChoices):
@@ -33,8 +74,25 @@ class SafetyChangeKind(models.TextChoices):
     BREACH = "breach", "Suspected breach recorded"
 
 
+# The event a safety change rides on, when its publisher does not say.
+SAFETY_EVENT_TYPES: dict[str, str] = {
+    SafetyChangeKind.ADDRESS: "nominal.changed",
+    SafetyChangeKind.RELEASE: "nominal.changed",
+    SafetyChangeKind.LICENCE_CONDITIONS: "nominal.changed",
+    SafetyChangeKind.MAPPA_LEVEL: "mappa.level_changed",
+    SafetyChangeKind.BREACH: "breach.recorded",
+}
+
+
+def safety_data(kind: str, summary: str) -> dict[str, str]:
+    """The marks that make an event safety-relevant (see the module docstring)."""
+    return {"safety_change": str(kind), "summary": summary}
+
+
 @dataclass(frozen=True)
 class SafetyChange:
+    """A safety-relevant event, as a victim liaison officer's listener reads it."""
+
     nominal: Nominal
     kind: str
     summary: str
@@ -42,19 +100,17 @@ class SafetyChange:
     actor: StaffUser
 
 
-Listener = Callable[[SafetyChange], None]
-_listeners: list[Listener] = []
-
-
-def listen(listener: Listener) -> None:
-    """Subscribe (once: registering the same function again changes nothing)."""
-    if listener not in _listeners:
-        _listeners.append(listener)
-
-
-def stop_listening(listener: Listener) -> None:
-    if listener in _listeners:
-        _listeners.remove(listener)
+def safety_change_of(event: DomainEvent) -> SafetyChange | None:
+    kind = event.data.get("safety_change")
+    if not kind:
+        return None
+    return SafetyChange(
+        nominal=event.nominal,
+        kind=kind,
+        summary=event.data["summary"],
+        at=event.at,
+        actor=event.actor,
+    )
 
 
 def safety_change(
@@ -64,12 +120,23 @@ def safety_change(
     kind: str,
     summary: str,
     at: dt.datetime | None = None,
-) -> None:
-    change = SafetyChange(
-        nominal=nominal, kind=kind, summary=summary, at=at or timezone.now(), actor=actor
+    subject: models.Model | None = None,
+    subject_type: str = "nominal",
+    data: Mapping[str, Any] | None = None,
+) -> DomainEvent:
+    """Publish the change (its event type follows from the kind) marked as safety-relevant."""
+    return announce(
+        SAFETY_EVENT_TYPES[kind],
+        actor=actor,
+        nominal=nominal,
+        subject=subject,
+        subject_type=subject_type,
+        data={**(data or {}), **safety_data(kind, summary)},
+        at=at,
     )
-    for listener in list(_listeners):
-        listener(change)
+
+
+# Registration -----------------------------------------------------------------------------
 
 
 class RegistrationEventKind(models.TextChoices):
@@ -79,10 +146,9 @@ class RegistrationEventKind(models.TextChoices):
 
 @dataclass(frozen=True)
 class RegistrationEvent:
-    """A person was registered or their registration ended.
+    """A person was registered or their registration ended, as victims and MAPPA read it.
 
     Victims hear of it through their VLO; MAPPA proposes a case to the coordinator.
-    Listeners run inside the deciding transaction, like safety changes.
     """
 
     nominal: Nominal
@@ -92,33 +158,57 @@ class RegistrationEvent:
     actor: StaffUser
 
 
-RegistrationListener = Callable[[RegistrationEvent], None]
-_registration_listeners: list[RegistrationListener] = []
-
-
-def listen_registration(listener: RegistrationListener) -> None:
-    """Subscribe (once: registering the same function again changes nothing)."""
-    if listener not in _registration_listeners:
-        _registration_listeners.append(listener)
-
-
-def stop_listening_registration(listener: RegistrationListener) -> None:
-    if listener in _registration_listeners:
-        _registration_listeners.remove(listener)
-
-
 def registration_event(
-    *, actor: StaffUser, registration: Registration, kind: str, at: dt.datetime | None = None
-) -> None:
-    event = RegistrationEvent(
+    *,
+    actor: StaffUser,
+    registration: Registration,
+    kind: str,
+    at: dt.datetime | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> DomainEvent:
+    """registration.decided (any decision, to register or not) or registration.ended."""
+    data: dict[str, Any] = {
+        "decision": registration.decision,
+        "criteria_set_id": registration.criteria_set_id,
+        "decided_on": registration.decided_on.isoformat(),
+    }
+    if kind == RegistrationEventKind.DEREGISTERED:
+        event_type = "registration.ended"
+        data["ended_on"] = registration.ended_on.isoformat() if registration.ended_on else None
+    else:
+        event_type = "registration.decided"
+        data["starts_on"] = registration.starts_on.isoformat() if registration.starts_on else None
+    return announce(
+        event_type,
+        actor=actor,
         nominal=registration.nominal,
+        subject=registration,
+        subject_type="registration",
+        data=data,
+        at=at,
+        context=context,
+    )
+
+
+def registration_event_of(event: DomainEvent) -> RegistrationEvent | None:
+    """The registered / ended view; None for a decision not to register."""
+    registration = event.obj
+    if event.type == "registration.ended":
+        kind = RegistrationEventKind.DEREGISTERED
+    elif event.type == "registration.decided" and event.data.get("decision") == "register":
+        kind = RegistrationEventKind.REGISTERED
+    else:
+        return None
+    return RegistrationEvent(
+        nominal=event.nominal,
         registration=registration,
         kind=kind,
-        at=at or timezone.now(),
-        actor=actor,
+        at=event.at,
+        actor=event.actor,
     )
-    for listener in list(_registration_listeners):
-        listener(event)
+
+
+# Primary-aggressor reviews ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -126,7 +216,6 @@ class AggressorReviewEvent:
     """A supervisor recorded a primary-aggressor review of a person flagged as a possible
     misidentified victim. A "victim" outcome matters to victim liaison officers: the person
     linked to their victim may be the victim, and the person may be one themselves.
-    Listeners run inside the recording transaction, like safety changes.
     """
 
     nominal: Nominal
@@ -136,30 +225,89 @@ class AggressorReviewEvent:
     actor: StaffUser
 
 
-AggressorReviewListener = Callable[[AggressorReviewEvent], None]
-_review_listeners: list[AggressorReviewListener] = []
-
-
-def listen_aggressor_review(listener: AggressorReviewListener) -> None:
-    """Subscribe (once: registering the same function again changes nothing)."""
-    if listener not in _review_listeners:
-        _review_listeners.append(listener)
-
-
-def stop_listening_aggressor_review(listener: AggressorReviewListener) -> None:
-    if listener in _review_listeners:
-        _review_listeners.remove(listener)
-
-
 def aggressor_review_event(
     *, actor: StaffUser, review: PrimaryAggressorReview, at: dt.datetime | None = None
-) -> None:
-    event = AggressorReviewEvent(
-        nominal=review.nominal,
-        review=review,
-        outcome=review.outcome,
-        at=at or timezone.now(),
+) -> DomainEvent:
+    return announce(
+        "aggressor_review.recorded",
         actor=actor,
+        nominal=review.nominal,
+        subject=review,
+        subject_type="aggressor_review",
+        data={"outcome": review.outcome, "reviewed_on": review.reviewed_on.isoformat()},
+        at=at,
     )
-    for listener in list(_review_listeners):
-        listener(event)
+
+
+def aggressor_review_event_of(event: DomainEvent) -> AggressorReviewEvent:
+    return AggressorReviewEvent(
+        nominal=event.nominal,
+        review=event.obj,
+        outcome=event.data["outcome"],
+        at=event.at,
+        actor=event.actor,
+    )
+
+
+# Typed subscriptions ----------------------------------------------------------------------
+# Each registers an adapter on core.events that turns the DomainEvent into the typed view;
+# the adapter is kept per listener so subscribing twice is once, and stopping finds it.
+
+_adapters: dict[tuple[str, Callable[..., None]], Callable[[DomainEvent], None]] = {}
+
+
+def _subscribe(
+    family: str,
+    event_types: tuple[str, ...],
+    listener: Callable[..., None],
+    view: Callable[[DomainEvent], Any],
+) -> None:
+    key = (family, listener)
+    if key not in _adapters:
+
+        def adapter(event: DomainEvent) -> None:
+            typed = view(event)
+            if typed is not None:
+                listener(typed)
+
+        _adapters[key] = adapter
+    for event_type in event_types:
+        core_events.subscribe(event_type, _adapters[key])
+
+
+def _unsubscribe(family: str, event_types: tuple[str, ...], listener: Callable[..., None]) -> None:
+    adapter = _adapters.pop((family, listener), None)
+    if adapter is not None:
+        for event_type in event_types:
+            core_events.unsubscribe(event_type, adapter)
+
+
+_SAFETY_TYPES = tuple(sorted(set(SAFETY_EVENT_TYPES.values())))
+_REGISTRATION_TYPES = ("registration.decided", "registration.ended")
+_REVIEW_TYPES = ("aggressor_review.recorded",)
+
+
+def listen(listener: Callable[[SafetyChange], None]) -> None:
+    """Hear every safety-relevant change (once, however often subscribed)."""
+    _subscribe("safety", _SAFETY_TYPES, listener, safety_change_of)
+
+
+def stop_listening(listener: Callable[[SafetyChange], None]) -> None:
+    _unsubscribe("safety", _SAFETY_TYPES, listener)
+
+
+def listen_registration(listener: Callable[[RegistrationEvent], None]) -> None:
+    """Hear registrations and their endings (not decisions not to register)."""
+    _subscribe("registration", _REGISTRATION_TYPES, listener, registration_event_of)
+
+
+def stop_listening_registration(listener: Callable[[RegistrationEvent], None]) -> None:
+    _unsubscribe("registration", _REGISTRATION_TYPES, listener)
+
+
+def listen_aggressor_review(listener: Callable[[AggressorReviewEvent], None]) -> None:
+    _subscribe("review", _REVIEW_TYPES, listener, aggressor_review_event_of)
+
+
+def stop_listening_aggressor_review(listener: Callable[[AggressorReviewEvent], None]) -> None:
+    _unsubscribe("review", _REVIEW_TYPES, listener)

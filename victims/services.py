@@ -19,7 +19,7 @@ from django.utils import timezone
 from notifications import rules as deadline_rules
 from notifications.models import Compartment, DueKind, DueStatus
 from notifications.services import due_item_schedule, due_items_close
-from register import access
+from register import access, events
 from register.audit import log_reads, save_with_history
 from register.errors import DomainError
 from register.models import (
@@ -886,6 +886,15 @@ def disclosure_complete(
             channel=AccessChannel.DISCLOSURE,
             purpose=f"Disclosure scheme ({case.get_route_display().lower()}) case {case.pk}",
             recipient=case.disclosed_to,
+        )
+        # Who was told, and what, stays in the case: the event says only that and when.
+        events.announce(
+            "disclosure.made",
+            actor=actor,
+            nominal=case.subject,
+            subject=case,
+            subject_type="disclosure",
+            data={"route": case.route, "disclosed_on": outcome_on.isoformat()},
         )
     due_items_close(
         actor=actor,

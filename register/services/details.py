@@ -288,9 +288,19 @@ def nominal_detail_add(
     _check_parent_belongs(spec, detail, nominal)
     full_clean(detail)
     save_with_history(detail, actor=actor, reason=reason)
-    _after(spec, nominal, actor=actor, changed=detail)
-    if _safety_values(spec, detail) != _safety_values(spec, None):
-        _announce(spec, nominal, actor=actor, verb="recorded")
+    _after(spec, nominal)
+    safety = _safety_values(spec, detail) != _safety_values(spec, None)
+    _announce(spec, nominal, detail, actor=actor, change="added", safety=safety)
+    if isinstance(detail, m.OrderBreach):
+        # A breach of a civil order is a breach too, for whoever follows breaches.
+        events.announce(
+            "breach.recorded",
+            actor=actor,
+            nominal=nominal,
+            subject=detail,
+            subject_type="order_breach",
+            data={"civil_order_id": str(detail.order_id), "found_on": str(detail.occurred_on)},
+        )
     return detail
 
 
@@ -306,9 +316,9 @@ def nominal_detail_update(
     _check_parent_belongs(spec, detail, nominal)
     full_clean(detail)
     save_with_history(detail, actor=actor, reason=reason)
-    _after(spec, nominal, actor=actor, changed=detail)
-    if before != _safety_values(spec, detail):
-        _announce(spec, nominal, actor=actor, verb="changed")
+    _after(spec, nominal)
+    safety = before != _safety_values(spec, detail)
+    _announce(spec, nominal, detail, actor=actor, change="changed", safety=safety)
     return detail
 
 
@@ -322,35 +332,21 @@ def nominal_detail_remove(
     nominal = spec.nominal_of(detail)
     if isinstance(detail, m.NominalName) and detail.kind == m.NameKind.CURRENT:
         raise DomainError("Change the current name instead of removing it")
-    from notifications import feeds
-
-    # Before the delete: the row's key identifies the items that belonged to it.
-    feeds.detail_removed(actor=actor, kind=spec.slug, detail=detail)
-    stamp(detail, actor=actor, reason=reason)
+    # Announced before the delete: the row's key identifies what belonged to it (the due items
+    # notifications closes), and delete() forgets it.
     gone = _safety_values(spec, detail) != _safety_values(spec, None)
+    _announce(spec, nominal, detail, actor=actor, change="removed", safety=gone)
+    stamp(detail, actor=actor, reason=reason)
     detail.delete()
-    _after(spec, nominal, actor=actor)
-    if gone:
-        _announce(spec, nominal, actor=actor, verb="removed")
+    _after(spec, nominal)
 
 
-def _after(
-    spec: DetailKind,
-    nominal: m.Nominal,
-    *,
-    actor: m.StaffUser,
-    changed: models.Model | None = None,
-    removed: models.Model | None = None,
-) -> None:
-    """What follows any change: the nominal's ETag moves, derived columns refresh, and dates
-    that fall due (review, order end, licence end) reach the due-item model."""
-    from notifications import feeds
-
+def _after(spec: DetailKind, nominal: m.Nominal) -> None:
+    """What follows any change here: the nominal's ETag moves and derived columns refresh.
+    (Dates that fall due reach the due-item model through the nominal.changed listener.)"""
     _touch(nominal)
     if spec.after_change:
         spec.after_change(nominal)
-    if changed is not None:
-        feeds.detail_changed(actor=actor, kind=spec.slug, detail=changed)
 
 
 # The details whose changes a victim's VLO must hear of (register.events), and the
@@ -371,14 +367,32 @@ def _safety_values(spec: DetailKind, detail: models.Model | None) -> tuple[Any, 
     return tuple(getattr(detail, f, None) if detail else None for f in watched[1])
 
 
-def _announce(spec: DetailKind, nominal: m.Nominal, *, actor: m.StaffUser, verb: str) -> None:
-    kind = SAFETY_FIELDS[spec.slug][0]
-    what = "An address" if kind == events.SafetyChangeKind.ADDRESS else "Release or licence dates"
-    events.safety_change(
-        actor=actor,
-        nominal=nominal,
-        kind=kind,
-        summary=f"{what} {verb} on {timezone.localdate():%d %b %Y}",
+_VERBS = {"added": "recorded", "changed": "changed", "removed": "removed"}
+
+
+def _announce(
+    spec: DetailKind,
+    nominal: m.Nominal,
+    detail: models.Model,
+    *,
+    actor: m.StaffUser,
+    change: str,
+    safety: bool,
+) -> None:
+    """nominal.changed for every detail change (notifications moves its due dates, partners
+    hear of it), marked safety-relevant when a watched field moved (a VLO is told)."""
+    data: dict[str, Any] = {"detail": spec.slug, "detail_id": str(detail.pk), "change": change}
+    if safety:
+        kind = SAFETY_FIELDS[spec.slug][0]
+        what = (
+            "An address" if kind == events.SafetyChangeKind.ADDRESS else "Release or licence dates"
+        )
+        summary = f"{what} {_VERBS[change]} on {timezone.localdate():%d %b %Y}"
+        data.update(events.safety_data(kind, summary))
+    # The subject is the nominal (a partner follows the link to the record); the detail row
+    # rides in the context for listeners here.
+    events.announce(
+        "nominal.changed", actor=actor, nominal=nominal, data=data, context={"detail": detail}
     )
 
 

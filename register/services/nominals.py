@@ -138,6 +138,9 @@ def nominal_create(
         actor=actor,
         reason="Lead agency",
     )
+    events.announce(
+        "nominal.created", actor=actor, nominal=nominal, data={"lead_agency_id": actor.agency_id}
+    )
     return nominal
 
 
@@ -150,13 +153,11 @@ def nominal_update(*, actor: StaffUser, nominal: Nominal, reason: str, **changes
     full_clean(nominal)
     save_with_history(nominal, actor=actor, reason=reason)
     _sync_current_name(nominal, actor=actor, reason=reason)
+    data: dict[str, Any] = {"fields": sorted(changes)}
     if nominal.licence_conditions != conditions_before:
-        events.safety_change(
-            actor=actor,
-            nominal=nominal,
-            kind=events.SafetyChangeKind.LICENCE_CONDITIONS,
-            summary=f"Licence conditions changed on {timezone.localdate():%d %b %Y}",
-        )
+        summary = f"Licence conditions changed on {timezone.localdate():%d %b %Y}"
+        data.update(events.safety_data(events.SafetyChangeKind.LICENCE_CONDITIONS, summary))
+    events.announce("nominal.changed", actor=actor, nominal=nominal, data=data)
     return nominal
 
 

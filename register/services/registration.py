@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from django.db import transaction
 from django.utils import timezone
 
-from register import events, rules
+from register import events
 from register.audit import save_with_history
 from register.eligibility import evaluate_nominal, outcome_as_json, safeguard_now
 from register.errors import DomainError
 from register.models import (
-    Conviction,
     CriteriaSet,
     Decision,
     Nominal,
@@ -70,7 +68,9 @@ def registration_decide(
     """Decide whether to register, keeping the eligibility explanation the decision rested on.
 
     Registering needs the criteria met and the misidentified-victim safeguard clear.
-    Deciding not to register is always possible: the rationale says why.
+    Deciding not to register is always possible: the rationale says why. Either decision is
+    announced (registration.decided); `start_requirements=False` asks the notifications
+    listener to leave the requirements to the caller (who picks the index conviction).
     """
     if not rationale.strip():
         raise DomainError("Enter the rationale for the decision", field="rationale")
@@ -128,45 +128,16 @@ def registration_decide(
         if decision == Decision.REGISTER
         else RegistrationStatus.NOT_REGISTERED,
     )
-    if decision == Decision.REGISTER and start_requirements:
-        # The default requirement set, the notification period and the first item due.
-        from notifications.services import registration_start_requirements
-
-        registration_start_requirements(
-            actor=actor, registration=registration, conviction=index_conviction(nominal, outcome)
-        )
-    if decision == Decision.REGISTER:
-        events.registration_event(
-            actor=actor, registration=registration, kind=events.RegistrationEventKind.REGISTERED
-        )
-    return registration
-
-
-def index_conviction(nominal: Nominal, outcome: rules.EligibilityOutcome) -> Conviction | None:
-    """The conviction the notification period runs from: of those the decision relied on, the
-    one giving the longest period (DOMAIN.md "Notification requirements"; SOA 2003 s.82), not
-    the latest. A record the rule table cannot read (custody with no length) is left out."""
-    from notifications import periods  # notifications builds on register, not the reverse
-
-    used = {record_id for check in outcome.checks if check.passed for record_id in check.record_ids}
-    candidates = list(
-        Conviction.objects.filter(
-            nominal=nominal, pk__in=[r for r in used if _is_uuid(r)]
-        ).select_related("offence")
+    # Notifications starts the default requirements, the notification period (from the
+    # index conviction of this outcome) and the first item due, in this transaction; victims
+    # and MAPPA hear of a registration. The register calls none of them (register.events).
+    events.registration_event(
+        actor=actor,
+        registration=registration,
+        kind=events.RegistrationEventKind.REGISTERED,
+        context={"eligibility": outcome, "start_requirements": start_requirements},
     )
-    found = periods.governing(nominal, candidates, skip_unreadable=True)
-    if found is not None:
-        return found[0]
-    # Only disposals that give no period (absolute discharge): keep the latest on record.
-    return max(candidates, key=lambda c: c.conviction_date, default=None)
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
+    return registration
 
 
 @transaction.atomic

@@ -4,9 +4,12 @@ one mechanism"). Pure: no database, no apps' listeners (they are set aside per t
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from core import events
@@ -97,3 +100,12 @@ def test_the_catalogue_holds_every_type_the_apps_announce() -> None:
     }  # fmt: skip
     assert wanted <= set(events.EVENT_TYPES)
     assert all(description.strip() for description in events.EVENT_TYPES.values())
+
+
+def test_the_documented_catalogue_is_the_catalogue() -> None:
+    # docs/events.md cannot drift: every type, with the same description, and no other.
+    doc = (Path(settings.BASE_DIR) / "docs" / "events.md").read_text(encoding="utf-8")
+    catalogue = doc.split("## The catalogue", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| ([^|]+) \|", catalogue, flags=re.MULTILINE)
+    assert dict((t, d.strip()) for t, d in rows) == events.EVENT_TYPES
+    assert len(rows) == len(events.EVENT_TYPES)

@@ -311,7 +311,7 @@ class TermsAndGoverningConvictionTests(RegisterTestCase):
 
     def test_regression_the_longest_period_governs_not_the_latest_conviction(self) -> None:
         # Finding 1: a later, shorter disposal cannot turn an indefinite period into 5 years.
-        from register.services.registration import index_conviction
+        from notifications.services import index_conviction
 
         nominal = rf.person(self.officer_a, "Long", "Larry", dt.date(1980, 1, 1))
         long = self.custody(nominal, dt.date(2016, 3, 1), 36, m.TermUnit.MONTHS)
