@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("register.urls")),
     path("reference/", include("register.reference_urls")),
     path("api/v1/", include(api_v1)),
+    path("mfa/", include("mfa.urls")),
 ]
 
 # Outages answer 503 and the API answers JSON even for errors raised outside views.

@@ -333,7 +333,7 @@ class DemoWorld:
 
 # Each app that has demo data of its own provides `<app>.demo.load(world)`, run in this
 # order after the register's (an app's loader must be idempotent, like this module).
-APP_LOADERS = ("notifications.demo", "mappa.demo", "victims.demo")
+APP_LOADERS = ("notifications.demo", "mappa.demo", "victims.demo", "mfa.demo")
 
 
 def load() -> list[DemoLogin]:

@@ -7,12 +7,34 @@ of agency A is as much a stranger to a nominal as an officer of agency B.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from django.test import TestCase
+from django.test import Client, TestCase
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mfa.session import VERIFIED_AT_KEY
 from register.models import Agency, AgencyKind, Role, StaffUser
 from tests import factories
+
+
+def login_verified(client: Client, user: Any, *, verified_minutes_ago: float = 0) -> None:
+    """Sign the test client in as `user` with a second factor given, as the verify page does.
+
+    Every staff page needs a second factor (mfa.middleware), so tests sign in this way, never
+    with a bare force_login. The user gets an authenticator-app device if they have none, and
+    the session records it as django_otp.login does, given `verified_minutes_ago` minutes ago
+    (step-up re-authentication asks again once that is longer than MFA_STEP_UP_MINUTES).
+    """
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[VERIFIED_AT_KEY] = time.time() - verified_minutes_ago * 60
+    session.save()
 
 
 class PersonasMixin:
@@ -45,7 +67,7 @@ class RegisterTestCase(PersonasMixin, TestCase):
         cls.make_personas()
 
     def as_user(self, user: Any) -> None:
-        self.client.force_login(user)
+        login_verified(self.client, user)
 
     def assert_not_found(self, response: Any) -> None:
         self.assertEqual(response.status_code, 404, getattr(response, "content", b"")[:500])

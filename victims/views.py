@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mfa.decorators import require_recent_authentication
 from register import access
 from register.audit import log_page_reads
 from register.errors import DomainError
@@ -305,6 +306,7 @@ def representation_outcome(
 
 
 @require_http_methods(["GET", "POST"])
+@require_recent_authentication()
 def grant_create(request: StaffRequest, victim_id: Any) -> HttpResponse:
     victim = _owning_vlo(request, victim_id)
     form = GrantForm(request.POST or None, grantees=selectors.grantee_choices(victim=victim))
@@ -582,6 +584,7 @@ DISCLOSURE_STEPS: dict[str, tuple[type[BaseForm], Callable[..., Any], str, str]]
 
 
 @require_http_methods(["GET", "POST"])
+@require_recent_authentication(when=lambda request, step, **_: step in ("decision", "outcome"))
 def disclosure_step(request: StaffRequest, case_id: Any, step: str) -> HttpResponse:
     _require_roles_for(request, DisclosureCase, "change")
     if step not in DISCLOSURE_STEPS:

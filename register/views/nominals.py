@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mfa.decorators import require_recent_authentication
 from register import page_helpers, selectors, services
 from register.api_conventions import check_page_version, page_version
 from register.audit import log_page_reads
@@ -262,6 +263,7 @@ def nominal_share(request: StaffRequest, nominal_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@require_recent_authentication()
 def nominal_merge(request: StaffRequest, nominal_id: str) -> HttpResponse:
     """Choose the duplicate by register ID, confirm with both records side by side, merge.
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mfa.decorators import require_recent_authentication
 from register import page_helpers, selectors, services
 from register.audit import log_page_reads
 from register.eligibility import evaluate_nominal
@@ -249,6 +250,7 @@ def registration_notice(request: StaffRequest, registration_id: str) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
+@require_recent_authentication()
 def registration_end(request: StaffRequest, registration_id: str) -> HttpResponse:
     registration = _registration(request, registration_id, "change")
     if not registration.is_current:

@@ -37,6 +37,7 @@ from register import services
 from register.models import Role
 from tests import factories
 from tests import register_factories as rf
+from tests.base import login_verified
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -249,7 +250,7 @@ def test_a_page_edit_racing_an_api_edit_one_wins(world: dict[str, Any]) -> None:
     api_path = reverse("api-nominal-detail", args=[nominal.pk])
     page_path = reverse("nominal-edit", args=[nominal.pk])
     browser = Client()
-    browser.force_login(officer)
+    login_verified(browser, officer)
     page = browser.get(page_path)
     version = page.context["version"]
     etag = call(base, "GET", api_path, token).headers["ETag"]
@@ -292,7 +293,7 @@ def test_a_stale_page_version_changes_nothing(world: dict[str, Any]) -> None:
     nominal, officer = world["nominal"], world["officer"]
     page_path = reverse("nominal-edit", args=[nominal.pk])
     browser = Client()
-    browser.force_login(officer)
+    login_verified(browser, officer)
     page = browser.get(page_path)
     services.nominal_update(actor=officer, nominal=nominal, reason=REASON, family_name="Harrow-2")
     form = {**PAGE_FORM, "family_name": "Harrow-3", "version": page.context["version"]}
@@ -337,7 +338,7 @@ def test_a_stale_victim_contact_details_page_changes_nothing(world: dict[str, An
     victim_services.victim_allocate(actor=vlo, victim=victim, vlo=vlo, reason="Allocated")
     page_path = reverse("victim-contact-details", args=[victim.pk])
     browser = Client()
-    browser.force_login(vlo)
+    login_verified(browser, vlo)
     page = browser.get(page_path)
     assert 'name="version"' in page.content.decode()
     victim_services.contact_details_set(

@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from register.models import Role
 from tests import factories
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import authenticator, axe_violations, enter_second_factor
+from tests.e2e.conftest import sign_in as e2e_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,10 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def sign_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{live_server.url}/sign-in/")
     assert axe_violations(page) == []
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    e2e_sign_in(page, live_server, username, factories.PASSWORD)
 
 
 def test_officer_journey_has_no_accessibility_violations(page, live_server) -> None:  # type: ignore[no-untyped-def]
@@ -73,7 +71,9 @@ def test_pages_work_without_javascript(browser, live_server) -> None:  # type: i
     page.goto(f"{live_server.url}/sign-in/")
     page.get_by_label("Username").fill("e2e.nojs")
     page.get_by_label("Password").fill(factories.PASSWORD)
+    authenticator("e2e.nojs")
     page.get_by_role("button", name="Sign in").click()
+    enter_second_factor(page, "e2e.nojs")
     page.goto(f"{live_server.url}/nominals/new/")
     page.get_by_label("Given names").fill("No")
     page.get_by_label("Family name").fill("Script")

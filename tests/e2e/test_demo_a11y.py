@@ -16,16 +16,13 @@ from playwright.sync_api import expect
 from mappa.models import CaseStatus, MappaCase, Meeting
 from register import demo
 from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import sign_in as e2e_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    e2e_sign_in(page, live_server, username, demo.DEMO_PASSWORD)
 
 
 def check(page, live_server, paths: list[str]) -> dict[str, list[dict[str, object]]]:  # type: ignore[no-untyped-def]

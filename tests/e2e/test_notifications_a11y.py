@@ -13,17 +13,14 @@ from notifications.models import Task, TaskKind
 from register.models import Role
 from tests import factories
 from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import sign_in as e2e_sign_in
 from tests.notifications.factories import item, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    e2e_sign_in(page, live_server, username, factories.PASSWORD)
 
 
 def test_notifications_pages_have_no_accessibility_violations(page, live_server) -> None:  # type: ignore[no-untyped-def]

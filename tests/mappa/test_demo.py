@@ -25,6 +25,7 @@ from mappa.models import (
 )
 from notifications.models import DueItem, DueKind, Task, TaskKind
 from register.models import StaffUser
+from tests.base import login_verified
 
 
 def counts() -> tuple[int, ...]:
@@ -67,12 +68,12 @@ class MappaDemoTests(TestCase):
         accepted = proposals.get(status=ReferralStatus.ACCEPTED).case
         assert accepted is not None
         self.assertEqual((accepted.category, accepted.level), (1, 3))
-        self.client.force_login(StaffUser.objects.get(username="om.nmp"))
+        login_verified(self.client, StaffUser.objects.get(username="om.nmp"))
         page = self.client.get(reverse("nominal-mappa", args=[accepted.nominal_id]))
         self.assertContains(page, "a suspended sentence of 12 months")
         self.assertContains(page, "Not eligible for Category 3: Category 1: registered")
         # O'NEILL's referral: the coordinator sees why Category 3 is refused.
-        self.client.force_login(StaffUser.objects.get(username="mappa.nmp"))
+        login_verified(self.client, StaffUser.objects.get(username="mappa.nmp"))
         pending = Referral.objects.get(status=ReferralStatus.PENDING, addressed_to__code="NMP")
         decide = self.client.get(reverse("mappa-referral-decide", args=[pending.pk]))
         self.assertContains(decide, "Category 3 refused")
@@ -95,7 +96,7 @@ class MappaDemoTests(TestCase):
 
     def test_referrals_pending_for_the_coordinator_and_rejected(self) -> None:
         coordinator = StaffUser.objects.get(username="mappa.nmp")
-        self.client.force_login(coordinator)
+        login_verified(self.client, coordinator)
         home = self.client.get(reverse("mappa-home"))
         self.assertEqual(len(home.context["queue"]), 1)
         self.assertTrue(Referral.objects.filter(status=ReferralStatus.REJECTED).exists())
@@ -118,7 +119,7 @@ class MappaDemoTests(TestCase):
 
     def test_the_pages_open_for_the_demo_users(self) -> None:
         for username in ("om.nmp", "mappa.nmp", "sup.nmp", "pp.nep"):
-            self.client.force_login(StaffUser.objects.get(username=username))
+            login_verified(self.client, StaffUser.objects.get(username=username))
             for url in (
                 reverse("mappa-home"),
                 reverse("mappa-caseload"),
@@ -126,13 +127,13 @@ class MappaDemoTests(TestCase):
             ):
                 with self.subTest(username=username, url=url):
                     self.assertEqual(self.client.get(url).status_code, 200)
-        self.client.force_login(StaffUser.objects.get(username="om.nmp"))
+        login_verified(self.client, StaffUser.objects.get(username="om.nmp"))
         case = MappaCase.objects.get(category=2)
         self.assertContains(
             self.client.get(reverse("nominal-mappa", args=[case.nominal_id])), "In force"
         )
         meeting = Meeting.objects.get(status=MeetingStatus.HELD)
-        self.client.force_login(StaffUser.objects.get(username="mappa.nmp"))
+        login_verified(self.client, StaffUser.objects.get(username="mappa.nmp"))
         self.assertContains(
             self.client.get(reverse("mappa-meeting", args=[meeting.pk])), "stalking intervention"
         )

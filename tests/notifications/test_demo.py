@@ -24,6 +24,7 @@ from notifications.models import (
 )
 from notifications.rules import add_months_rolling
 from register.models import CivilOrder, StaffUser
+from tests.base import login_verified
 
 
 class NotificationsDemoTests(TestCase):
@@ -33,7 +34,7 @@ class NotificationsDemoTests(TestCase):
 
     def test_the_northmoor_officer_has_overdue_and_due_soon_work_on_first_sign_in(self) -> None:
         officer = StaffUser.objects.get(username="om.nmp")
-        self.client.force_login(officer)
+        login_verified(self.client, officer)
         inbox = self.client.get(reverse("task-inbox"))
         kinds = sorted(t.kind for t in inbox.context["tasks"])
         self.assertIn(TaskKind.OVERDUE, kinds)
@@ -56,7 +57,7 @@ class NotificationsDemoTests(TestCase):
         self.assertTrue(smith.addresses.filter(line_1="27 Beck Road", verified_on__isnull=False))
 
     def test_the_probation_officer_sees_ashworths_overdue_initial_notification(self) -> None:
-        self.client.force_login(StaffUser.objects.get(username="om.nep"))
+        login_verified(self.client, StaffUser.objects.get(username="om.nep"))
         self.assertContains(self.client.get(reverse("task-inbox")), "Overdue: Initial notification")
 
     def test_bellamy_harts_suspended_sentence_gives_10_years_from_his_conviction(self) -> None:

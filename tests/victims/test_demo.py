@@ -9,6 +9,7 @@ from django.urls import reverse
 from notifications.models import DueItem, DueKind, DueStatus
 from register import demo
 from register.models import StaffUser
+from tests.base import login_verified
 from victims.models import (
     DisclosureCase,
     DisclosureStatus,
@@ -56,5 +57,5 @@ class DemoTests(TestCase):
         assert mark.also_nominal is not None
         self.assertEqual(mark.also_nominal.family_name, "Kowalski")
         self.assertTrue(mark.also_nominal.possible_misidentified_victim)
-        self.client.force_login(vlo)
+        login_verified(self.client, vlo)
         self.assertContains(self.client.get(reverse("victims-home")), "GREEN, Rachel")
