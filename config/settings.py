@@ -47,12 +47,17 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "core",
     "register",
     "notifications",
     "mappa",
     "victims",
     "imports",
+    "mfa",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session's second factor (django-otp, without a query).
+    "mfa.middleware.OTPMiddleware",
     # Refuses NUL and other control characters in paths, query strings and form fields (400).
     "core.input.InputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -72,6 +79,8 @@ MIDDLEWARE = [
     # A POST retried with its Idempotency-Key gets the first response, not a second action.
     "core.idempotency.IdempotencyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After sign-in, a second factor: no staff page without one (mfa.middleware).
+    "mfa.middleware.SecondFactorRequiredMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -178,6 +187,28 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Multi-factor authentication (mfa app; its defaults and what each means are in mfa/conf.py).
+# Policy choices: serious actions need a second factor given within MFA_STEP_UP_MINUTES.
+MFA_STEP_UP_MINUTES = int(os.environ.get("MFA_STEP_UP_MINUTES", "15"))
+# `manage.py demo_code <user>` prints a demo account's current code: off in production.
+MFA_DEMO_CODES = env_bool(
+    "MFA_DEMO_CODES", os.environ.get("DJANGO_ENV", "").lower() != "production"
+)
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "DA Perpetrator Register"
+# Security keys and passkeys (django-otp-webauthn) belong to this domain; credentials are
+# bound to it and cannot move. Origins besides the page's own (mfa.webauthn) may be listed.
+OTP_WEBAUTHN_RP_ID = os.environ.get("MFA_WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = "DA and Stalking Perpetrator Register"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    o
+    for o in os.environ.get("MFA_WEBAUTHN_ORIGINS", "http://localhost:8000").split(",")
+    if o
+]
+OTP_WEBAUTHN_HELPER_CLASS = "mfa.webauthn.WebAuthnHelper"
+# A passkey is a second factor after the password, never a way to sign in without one.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # django-guardian: we grant to agency groups only, through direct FK tables.
 ANONYMOUS_USER_NAME = None
