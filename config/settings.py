@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "mappa",
     "victims",
     "imports",
+    "accounts",
     "mfa",
 ]
 
@@ -168,7 +169,12 @@ if TESTING:
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+# Signing out ends on a page that says so (accounts), not back at the sign-in form.
+LOGOUT_REDIRECT_URL = "signed-out"
+# Policy, not law (accounts/conf.py): how long an invitation to set a first password and an
+# administrator's password reset link work.
+ACCOUNTS_INVITATION_DAYS = int(os.environ.get("ACCOUNTS_INVITATION_DAYS", "7"))
+ACCOUNTS_RESET_HOURS = int(os.environ.get("ACCOUNTS_RESET_HOURS", "24"))
 
 # Sessions end after 30 minutes idle: each request pushes the expiry on.
 SESSION_COOKIE_AGE = 30 * 60

@@ -27,6 +27,7 @@ urlpatterns = [
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
     path("accessibility/", register_views.accessibility, name="accessibility"),
+    path("account/", include("accounts.urls")),
     # Before register.urls: its nominals/<id>/<kind>/new/ would catch notifications' .../new/.
     path("", include("notifications.urls")),
     path("", include("mappa.urls")),

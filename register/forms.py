@@ -196,7 +196,10 @@ class StaffUserForm(GovukFormMixin, forms.Form):
         widget=forms.PasswordInput,
         required=False,
         strip=False,
-        help_text="At least 12 characters, not a common password. Leave blank to set it later.",
+        help_text=(
+            "At least 12 characters, not a common password. Leave blank to e-mail them an "
+            "invitation to set their own."
+        ),
     )
     reason = ReasonField()
 

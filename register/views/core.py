@@ -62,7 +62,10 @@ def staff_create(request: StaffRequest) -> HttpResponse:
         except DomainError as error:
             _apply_domain_error(form, error)
         else:
-            messages.success(request, f"Account created for {user}")
+            invited = f": an invitation was e-mailed to {user.email}"
+            if user.has_usable_password():
+                invited = ""
+            messages.success(request, f"Account created for {user}{invited}")
             return redirect("staff-list")
     return render(request, "register/staff_form.html", {"form": form})
 

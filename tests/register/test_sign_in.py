@@ -28,7 +28,7 @@ class SignInTests(RegisterTestCase):
         self.assertRedirects(self.sign_in(factories.PASSWORD), reverse("home"))
         home = self.client.get(reverse("home"))
         self.assertContains(home, "Agency A")
-        self.assertRedirects(self.client.post(reverse("logout")), reverse("login"))
+        self.assertRedirects(self.client.post(reverse("logout")), reverse("signed-out"))
         self.assertEqual(self.client.get(reverse("home")).status_code, 302)
 
     def test_wrong_password_is_explained_next_to_the_form(self) -> None:
