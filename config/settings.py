@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "notifications",
     "mappa",
     "victims",
+    "partners",
     "imports",
     "accounts",
     "mfa",
@@ -396,6 +397,17 @@ OUTBOX_HANDLERS = {
     "notifications.overdue_email": "notifications.digest.send_outbox_email",
     "notifications.daily_digest": "notifications.digest.send_outbox_email",
 }
+# Webhooks to partner systems (partners/conf.py): policy values. A failed delivery is retried
+# after each wait of PARTNERS_RETRY_SCHEDULE (seconds; the default sums to about 3 days), then
+# given up; retries due later than PARTNERS_RETRY_COUNTDOWN_MAX_SECONDS are sent by the sweep
+# every PARTNERS_SWEEP_SECONDS. A rotated signing secret keeps signing for
+# PARTNERS_SECRET_OVERLAP_HOURS. Endpoints must be https unless DEBUG or testing.
+if os.environ.get("PARTNERS_RETRY_SCHEDULE"):
+    PARTNERS_RETRY_SCHEDULE = [int(s) for s in os.environ["PARTNERS_RETRY_SCHEDULE"].split(",")]
+PARTNERS_SWEEP_SECONDS = float(os.environ.get("PARTNERS_SWEEP_SECONDS", "30"))
+PARTNERS_DELIVERY_TIMEOUT = float(os.environ.get("PARTNERS_DELIVERY_TIMEOUT", "10"))
+PARTNERS_SECRET_OVERLAP_HOURS = float(os.environ.get("PARTNERS_SECRET_OVERLAP_HOURS", "24"))
+PARTNERS_CELERY_QUEUE = os.environ.get("PARTNERS_CELERY_QUEUE", "")
 # Policy: how long an Idempotency-Key is remembered; a periodic task deletes older ones.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24")))
 CELERY_BEAT_SCHEDULE = {
@@ -406,6 +418,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "core.tasks.sweep_outbox",
         "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
+    },
+    "webhook-sweep": {
+        "task": "partners.tasks.sweep_webhooks",
+        "schedule": timedelta(seconds=PARTNERS_SWEEP_SECONDS),
     },
     "scheduler-heartbeat": {
         "task": "notifications.tasks.scheduler_heartbeat",

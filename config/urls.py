@@ -5,6 +5,7 @@ from config import health
 from core.schema_views import SchemaView, SwaggerView
 from mappa.api_urls import urlpatterns as mappa_api
 from notifications.api_urls import urlpatterns as notifications_api
+from partners.api_urls import urlpatterns as partners_api
 from register import views as register_views
 from register.api_urls import api_path
 from register.api_urls import urlpatterns as register_api
@@ -15,6 +16,7 @@ api_v1 = [
     *notifications_api,
     *mappa_api,
     *victims_api,
+    *partners_api,
     api_path("schema/", SchemaView.as_view(), "api-schema"),
     api_path("docs/", SwaggerView.as_view(url_name="api-schema"), "api-docs"),
 ]
@@ -32,6 +34,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("mappa.urls")),
     path("", include("victims.urls")),
+    path("", include("partners.urls")),
     path("", include("imports.urls")),
     path("", include("register.urls")),
     path("reference/", include("register.reference_urls")),
