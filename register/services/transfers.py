@@ -380,8 +380,8 @@ def transfers_end_sending_access(
 
     Set-based and idempotent: it reads only accepted transfers whose sending access has not
     ended (a partial index), claims a batch with FOR UPDATE SKIP LOCKED so two runs never
-    take the same one, and in the batch's one transaction deletes the grants (history rows
-    written in bulk) and stamps `sending_access_ended_at`. A run killed midway rolls its
+    take the same one, and in the batch's one transaction deletes the grants (each with its
+    history row) and stamps `sending_access_ended_at`. A run killed midway rolls its
     batch back; the next run does it again. A second run finds nothing.
 
     The sending agency keeps its grants where it leads the record again (it was transferred
@@ -436,7 +436,7 @@ def _end_batch(*, actor: StaffUser, now: dt.datetime, batch_size: int) -> int:
         if leads.get(t.nominal_id) != t.from_agency_id and t.pk not in still_reading
     ]
     if pairs:
-        _delete_grants(pairs, actor=actor, now=now)
+        _delete_grants(pairs, actor=actor)
     for transfer in due:
         transfer.sending_access_ended_at = now
         transfer.updated_at = now
@@ -451,31 +451,19 @@ def _end_batch(*, actor: StaffUser, now: dt.datetime, batch_size: int) -> int:
     return len(due)
 
 
-def _delete_grants(
-    pairs: Sequence[tuple[object, int]], *, actor: StaffUser, now: dt.datetime
-) -> None:
+def _delete_grants(pairs: Sequence[tuple[object, int]], *, actor: StaffUser) -> None:
+    """Delete the grants of these (nominal, agency group) pairs, each row stamped so its
+    history names the scheduler and why. The rows are few (an agency holds at most three
+    grants on a record, one after acceptance): it is the choice of transfers that is
+    set-based, not this."""
     perm_model = access.grant_model(Nominal)
     match = Q()
     for nominal_id, group_id in pairs:
         match |= Q(content_object_id=nominal_id, group_id=group_id)
-    rows = list(perm_model.objects.filter(match))
-    if not rows:
-        return
-    history = perm_model.history.model  # type: ignore[attr-defined]
-    history.objects.bulk_create(
-        [
-            history(
-                id=row.pk,
-                group_id=row.group_id,
-                permission_id=row.permission_id,
-                content_object_id=row.content_object_id,
-                history_date=now,
-                history_type="-",
-                history_user=actor,
-                history_change_reason="The sending agency's read-only period after a "
-                "transfer ended",
-            )
-            for row in rows
-        ]
-    )
-    perm_model.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    for row in perm_model.objects.filter(match).order_by("pk"):
+        stamp(
+            row,
+            actor=actor,
+            reason="The sending agency's read-only period after a transfer ended",
+        )
+        row.delete()
