@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path
 
-from register import api, api_safeguard, api_transfers
+from register import api, api_registration, api_safeguard, api_transfers
 from register.services import DETAIL_KINDS
 
 
@@ -58,6 +58,32 @@ urlpatterns = [
         "nominals/<str:nominal_id>/primary-aggressor-reviews/",
         api_safeguard.NominalAggressorReviewsApi.as_view(),
         "api-nominal-aggressor-reviews",
+    ),
+    # After the decision: notice, reviews and appeals, end (register.api_registration).
+    api_path(
+        "registrations/<str:registration_id>/notice/",
+        api_registration.RegistrationNoticeApi.as_view(),
+        "api-registration-notice",
+    ),
+    api_path(
+        "registrations/<str:registration_id>/end/",
+        api_registration.RegistrationEndApi.as_view(),
+        "api-registration-end",
+    ),
+    api_path(
+        "registrations/<str:registration_id>/reviews/",
+        api_registration.RegistrationReviewsApi.as_view(),
+        "api-registration-reviews",
+    ),
+    api_path(
+        "registrations/<str:registration_id>/reviews/<str:review_id>/",
+        api_registration.RegistrationReviewApi.as_view(),
+        "api-registration-review",
+    ),
+    api_path(
+        "registrations/<str:registration_id>/reviews/<str:review_id>/decision/",
+        api_registration.RegistrationReviewDecisionApi.as_view(),
+        "api-registration-review-decision",
     ),
     # Transfer of a record between agencies (register.api_transfers).
     api_path(

@@ -22,7 +22,7 @@ from tests import register_factories as rf
 from tests.base import RegisterTestCase
 
 TODAY = timezone.localdate()
-REGISTRATION_POST_QUERIES = 103
+REGISTRATION_POST_QUERIES = 104
 
 
 def api(user: m.StaffUser) -> APIClient:
@@ -189,7 +189,8 @@ class RegistrationApiTests(RegisterTestCase):
             counts.append(len(captured))
         self.assertEqual(counts[1], counts[2], counts)
         # The pin: the decision, its eligibility facts, the requirement set and first due item
-        # (notifications), the MAPPA proposal and the victims' listeners, as of this commit.
+        # (notifications), the MAPPA proposal and the victims' listeners, and the partners'
+        # look-up of webhook subscriptions for registration.decided, as of this commit.
         self.assertEqual(counts[1], REGISTRATION_POST_QUERIES, counts)
         print(f"\nPOST registration: {counts[1]} queries with 2 or 8 convictions")
 
