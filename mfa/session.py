@@ -65,3 +65,9 @@ def take_pending_post(request: HttpRequest, token: str) -> QueryDict | None:
     if not secrets.compare_digest(str(pending.get("token")), token):
         return None
     return QueryDict(pending["data"])
+
+
+def forget_session(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Signing out ends the session, so a reset no longer needs to end it (user_logged_out)."""
+    if request is not None and request.session.session_key:
+        VerifiedSession.objects.filter(session_key=request.session.session_key).delete()

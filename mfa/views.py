@@ -134,7 +134,7 @@ def verify_recovery(request: StaffRequest) -> HttpResponse:
 
 def _qr_svg(uri: str) -> str:
     """The key as an SVG QR code: paths and attributes only, no style (the CSP allows none)."""
-    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=8)
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=15)
     buffer = io.BytesIO()
     image.save(buffer)
     svg = buffer.getvalue().decode()
@@ -224,7 +224,8 @@ def recovery_codes(request: StaffRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def recovery_codes_regenerate(request: StaffRequest) -> HttpResponse:
-    form = ConfirmForm(request.POST or None)
+    # The form has no fields: a POST is the confirmation, even an empty one.
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         request.session[NEW_CODES_KEY] = services.recovery_codes_generate(user=request.user)
         return redirect("mfa-recovery-codes")

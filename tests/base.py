@@ -14,6 +14,7 @@ from django.test import Client, TestCase
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mfa.models import VerifiedSession
 from mfa.session import VERIFIED_AT_KEY
 from register.models import Agency, AgencyKind, Role, StaffUser
 from tests import factories
@@ -24,8 +25,8 @@ def login_verified(client: Client, user: Any, *, verified_minutes_ago: float = 0
 
     Every staff page needs a second factor (mfa.middleware), so tests sign in this way, never
     with a bare force_login. The user gets an authenticator-app device if they have none, and
-    the session records it as django_otp.login does, given `verified_minutes_ago` minutes ago
-    (step-up re-authentication asks again once that is longer than MFA_STEP_UP_MINUTES).
+    the session records it as mfa.session.mark_verified does, `verified_minutes_ago` minutes
+    ago (step-up re-authentication asks again once that is longer than MFA_STEP_UP_MINUTES).
     """
     client.force_login(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
@@ -35,6 +36,9 @@ def login_verified(client: Client, user: Any, *, verified_minutes_ago: float = 0
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[VERIFIED_AT_KEY] = time.time() - verified_minutes_ago * 60
     session.save()
+    VerifiedSession.objects.get_or_create(
+        session_key=session.session_key, defaults={"user_id": user.pk}
+    )
 
 
 class PersonasMixin:

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from register.models import ApiClient, Role, StaffUser
 from tests import factories
-from tests.base import RegisterTestCase
+from tests.base import RegisterTestCase, login_verified
 
 
 class SignInTests(RegisterTestCase):
@@ -25,7 +25,12 @@ class SignInTests(RegisterTestCase):
         self.assertRedirects(response, f"{reverse('login')}?next=/nominals/")
 
     def test_sign_in_and_out(self) -> None:
-        self.assertRedirects(self.sign_in(factories.PASSWORD), reverse("home"))
+        self.assertRedirects(
+            self.sign_in(factories.PASSWORD), reverse("home"), fetch_redirect_response=False
+        )
+        # The password alone opens no page: the second factor comes next (mfa).
+        self.assertEqual(self.client.get(reverse("home"))["Location"], "/mfa/set-up/?next=%2F")
+        login_verified(self.client, self.officer_a)
         home = self.client.get(reverse("home"))
         self.assertContains(home, "Agency A")
         self.assertRedirects(self.client.post(reverse("logout")), reverse("signed-out"))
