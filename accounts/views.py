@@ -27,7 +27,7 @@ from register import selectors as register_selectors
 from register.errors import DomainError
 from register.models import StaffUser
 from register.requests import StaffRequest
-from register.views.common import _apply_domain_error
+from register.views.common import _apply_domain_error, _page
 
 # The address the form is shown at once the token has moved from the URL into the session,
 # so the token never reaches a Referer header or the browser's history (as Django does).
@@ -172,6 +172,18 @@ def _expires(event: AccountEvent) -> str:
     if event.expires_at is None:
         return "it is used"
     return date_filter(timezone.localtime(event.expires_at), "j F Y \\a\\t H:i")
+
+
+@require_GET
+def staff_account_history(request: StaffRequest, staff_id: int) -> HttpResponse:
+    """What was done to a colleague's sign-in, by whom and why (newest first)."""
+    member = _colleague(request, staff_id)
+    page = _page(request, selectors.account_events(account=member))
+    return render(
+        request,
+        "accounts/staff_account_history.html",
+        {"member": member, "page": page, "locked": selectors.is_locked(member)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

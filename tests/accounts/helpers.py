@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import smtplib
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from django.core import mail
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
 
 _LINK = re.compile(r"https?://\S+/account/(?:invitation|reset)/\S+/\S+/")
 
@@ -18,3 +22,10 @@ def last_link(to: str) -> str:
             assert found, message.body
             return urlsplit(found.group(0)).path
     raise AssertionError(f"No e-mail to {to} in {[m.to for m in mail.outbox]}")
+
+
+class UnreachableMailServer(BaseEmailBackend):
+    """A mail server that cannot be reached, as smtplib reports it."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")

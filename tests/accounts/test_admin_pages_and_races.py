@@ -84,11 +84,54 @@ class AdminPageQueryTests(RegisterTestCase):
             "staff-invitation": invited.pk,
         }
         before = {name: self.queries(reverse(name, args=[pk])) for name, pk in pages.items()}
+        # Session, user, the colleague (through the staff selector), the session's save in a
+        # savepoint; the unlock page also asks axes whether the account is locked.
+        self.assertEqual(before, {"staff-reset-link": 6, "staff-unlock": 7, "staff-invitation": 6})
         self.add_accounts(10)
         for n in range(10):
             lock("officer.a", ip=f"10.0.1.{n}")
         after = {name: self.queries(reverse(name, args=[pk])) for name, pk in pages.items()}
         self.assertEqual(before, after)
+
+
+class AccountHistoryTests(RegisterTestCase):
+    admin_a: StaffUser
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.admin_a = factories.staff(cls.agency_a, Role.ADMINISTRATOR, username="admin.a")
+
+    def test_the_history_shows_what_was_done_by_whom_and_why(self) -> None:
+        self.as_user(self.admin_a)
+        reset_link_issue(actor=self.admin_a, account=self.officer_a, reason="Forgot password")
+        lock("officer.a")
+        page = self.client.get(reverse("staff-account-history", args=[self.officer_a.pk]))
+        self.assertContains(page, "Password reset link sent")
+        self.assertContains(page, "Forgot password")
+        self.assertContains(page, str(self.admin_a))
+        self.assertContains(page, "Link works until")
+        self.assertContains(page, "Locked out after too many wrong passwords")
+        self.assertContains(page, reverse("staff-unlock", args=[self.officer_a.pk]))
+
+    def test_the_history_page_runs_a_fixed_number_of_queries(self) -> None:
+        self.as_user(self.admin_a)
+        url = reverse("staff-account-history", args=[self.officer_a.pk])
+        with CaptureQueriesContext(connection) as empty:
+            self.client.get(url)
+        for n in range(30):
+            AccountEvent.objects.create(
+                account=self.officer_a,
+                kind=AccountEventKind.UNLOCKED,
+                actor=[self.admin_a, self.officer_a, None][n % 3],
+                reason=f"Reason {n}",
+            )
+        # Session, user, colleague, lockout, count, one page of events with their actors,
+        # the session's save in a savepoint.
+        with self.assertNumQueries(9):
+            page = self.client.get(url)
+        self.assertContains(page, "Reason 29")
+        self.assertEqual(len(empty), 8)  # no events: no page of them to fetch
 
 
 @pytest.mark.django_db(transaction=True)

@@ -89,6 +89,25 @@ class InvitationTests(LinkTestCase):
             (self.admin_a, "New account: Joined the PPU"),
         )
 
+    def test_an_account_whose_invitation_cannot_be_sent_is_not_created(self) -> None:
+        self.as_user(self.admin_a)
+        with override_settings(EMAIL_BACKEND="tests.accounts.helpers.UnreachableMailServer"):
+            response = self.client.post(
+                reverse("staff-create"),
+                {
+                    "username": "new.officer",
+                    "first_name": "Nia",
+                    "last_name": "Officer",
+                    "email": "nia.officer@example.gov.uk",
+                    "roles": [Role.OFFENDER_MANAGER],
+                    "password": "",
+                    "reason": "Joined the PPU",
+                },
+            )
+        self.assertContains(response, "The e-mail could not be sent, so no link was issued")
+        self.assertFalse(StaffUser.objects.filter(username="new.officer").exists())
+        self.assertFalse(AccountEvent.objects.exists())
+
     def test_the_invitation_sets_the_password_once(self) -> None:
         user = self.create_without_password()
         link = last_link("nia.officer@example.gov.uk")
@@ -299,6 +318,9 @@ class ResetLinkTests(LinkTestCase):
                 url = reverse(name, args=[self.officer_a.pk])
                 self.assert_not_found(self.client.get(url))
                 self.assert_not_found(self.client.post(url, {"reason": "Let me in"}))
+        self.assert_not_found(
+            self.client.get(reverse("staff-account-history", args=[self.officer_a.pk]))
+        )
         self.assertEqual(mail.outbox, [])
         self.assertFalse(AccountEvent.objects.exists())
 
@@ -310,6 +332,9 @@ class ResetLinkTests(LinkTestCase):
                     url = reverse(name, args=[self.officer_a.pk])
                     self.assert_not_found(self.client.get(url))
                     self.assert_not_found(self.client.post(url, {"reason": "Let me in"}))
+            self.assert_not_found(
+                self.client.get(reverse("staff-account-history", args=[self.officer_a.pk]))
+            )
         self.assertEqual(mail.outbox, [])
         self.assertFalse(AccountEvent.objects.exists())
 

@@ -78,6 +78,13 @@ def test_locked_out_officer_is_unlocked_sent_a_link_and_signs_in_again(
         admin_page.get_by_label("Why are you sending a reset link?").fill("Forgotten password")
         admin_page.get_by_role("button", name="Send reset link").click()
         expect(admin_page.get_by_text("A password reset link was e-mailed")).to_be_visible()
+        row = admin_page.get_by_role("row").filter(has_text="rec.officer")
+        row.get_by_role("link", name="password and sign-in").click()
+        expect(
+            admin_page.get_by_text("Officer phoned the service desk; identity checked")
+        ).to_be_visible()
+        expect(admin_page.get_by_text("Password reset link sent")).to_be_visible()
+        visited["password and sign-in"] = axe_violations(admin_page)
         admin_page.goto(f"{live_server.url}/account/staff/{invited.pk}/invitation/")
         visited["invitation again"] = axe_violations(admin_page)
 
