@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 
 from core.events import ALL, EVENT_TYPES
 from partners import selectors, services
+from partners.asyncapi import as_yaml
 from partners.models import DeliveryState, WebhookDelivery, WebhookSubscription
 from register.api_conventions import (
     IF_MATCH_HEADER,
@@ -60,7 +62,10 @@ class SubscriptionInput(serializers.Serializer[Any]):
         help_text="Event types to receive (see docs/asyncapi.yaml), or * for all",
     )
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    is_active = serializers.BooleanField(required=False, help_text="False pauses deliveries")
+    is_active = serializers.BooleanField(
+        required=False,
+        help_text="False turns the subscription off: events are neither sent nor kept for it",
+    )
 
 
 class SubscriptionOutput(serializers.ModelSerializer[WebhookSubscription]):
@@ -254,3 +259,13 @@ class DeliveryReplayApi(APIView):
         row = selectors.delivery_of(subscription=subscription, delivery_id=delivery_id)
         row = services.delivery_replay(actor=request.user, delivery_row=row)
         return Response(DeliveryOutput(row).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(exclude=True)  # a document beside the OpenAPI schema, like the schema itself
+class EventCatalogueApi(APIView):
+    """The webhook events as AsyncAPI 3.0 YAML (docs/asyncapi.yaml), for any client."""
+
+    required_scope = None
+
+    def get(self, request: StaffApiRequest) -> HttpResponse:
+        return HttpResponse(as_yaml(), content_type="application/yaml; charset=utf-8")

@@ -6,6 +6,7 @@ from partners import api
 from register.api_urls import api_path
 
 urlpatterns = [
+    api_path("webhooks/asyncapi.yaml", api.EventCatalogueApi.as_view(), "api-webhook-catalogue"),
     api_path(
         "webhooks/subscriptions/",
         api.SubscriptionListApi.as_view(),

@@ -18,6 +18,7 @@ from register.models import ApiClient, Nominal, Role, StaffUser
 from tests import factories
 from tests.base import RegisterTestCase, login_verified
 from tests.partners.helpers import event, partner, token_header
+from tests.partners.test_asyncapi import DOC
 
 LIST = reverse("api-webhook-subscription-list")
 
@@ -261,3 +262,15 @@ class WebhookApiTests(RegisterTestCase):
             self.assertEqual(len(api.get(LIST).json()), 6)
         with self.assertNumQueries(log_queries):
             self.assertEqual(len(api.get(deliveries).json()["results"]), 11)
+
+
+class EventCatalogueApiTests(RegisterTestCase):
+    def test_any_partner_system_reads_the_asyncapi_catalogue_beside_the_schema(self) -> None:
+        _, token = partner(self.agency_b, "Read-only system")
+        api = APIClient()
+        api.credentials(**token_header(token))
+        answer = api.get(reverse("api-webhook-catalogue"))
+        self.assertEqual(answer.status_code, 200)
+        self.assertTrue(answer["Content-Type"].startswith("application/yaml"))
+        self.assertEqual(answer.content.decode(), DOC.read_text())
+        self.assertEqual(APIClient().get(reverse("api-webhook-catalogue")).status_code, 401)

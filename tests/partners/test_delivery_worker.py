@@ -242,3 +242,34 @@ def test_senders_running_at_once_never_send_one_delivery_twice(world: SimpleName
     assert len(hook.ids) == 6
     assert WebhookAttempt.objects.count() == 6
     assert set(WebhookDelivery.objects.values_list("state", flat=True)) == {"delivered"}
+
+
+def test_two_rotations_at_once_leave_exactly_one_secret_without_an_end(
+    world: SimpleNamespace,
+) -> None:
+    """The subscription's row is locked first: without it both rotations could find the same
+    live secret, each add a new one, and leave two secrets that never stop signing."""
+    subscription = services.subscription_create(
+        actor=world.client_a.user,
+        client=world.client_a,
+        url="https://partner.example/hooks",
+        event_types=["*"],
+    ).subscription
+    start = threading.Barrier(2)
+
+    def rotate() -> str:
+        start.wait()
+        try:
+            return services.secret_rotate(
+                actor=world.client_a.user, subscription=subscription
+            ).secret
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        new = [f.result() for f in [pool.submit(rotate) for _ in range(2)]]
+    secrets = list(subscription.secrets.all())
+    assert len(secrets) == 3
+    live = [s for s in secrets if s.expires_at is None]
+    assert len(live) == 1
+    assert live[0].secret in new
