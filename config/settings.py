@@ -67,6 +67,10 @@ MIDDLEWARE = [
     "core.middleware.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their long caching: every response of a view gets
+    # the CSP, Permissions-Policy and, when anyone is signed in, Cache-Control: no-store.
+    "csp.middleware.CSPMiddleware",
+    "core.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -187,6 +191,74 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Production (DJANGO_ENV=production, as the Dockerfile sets): behind a TLS-terminating proxy
+# that sends X-Forwarded-Proto. `manage.py check --deploy --fail-level WARNING` passes with it
+# (tests/core/test_deploy_check.py). Health checks are probed over plain http inside the
+# container, so they are not redirected.
+PRODUCTION = os.environ.get("DJANGO_ENV", "").lower() == "production"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
+    # One year, every subdomain. Preload stays off: it commits the whole domain to https in
+    # every browser for months beyond any change of mind, a decision for the domain's owner
+    # (e.g. police.uk), not this service; so check --deploy's W021 is silenced on purpose.
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = False
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # No script reads the CSRF cookie: forms carry the token, partners use API tokens.
+    CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site
+# only; no inline script or style anywhere (templates must not add any), no eval, no
+# plugins, no framing. Violations are reported to core.security_headers.csp_report.
+# The API docs page alone also allows data: images (Swagger UI's icons; core.schema_views).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": "/csp-report/",
+    },
+}
+# Policy: a CSP report larger than this is not read (a real one is well under 2 KB), and at
+# most this many reports of one request are logged.
+CSP_REPORT_MAX_BYTES = int(os.environ.get("CSP_REPORT_MAX_BYTES", "8192"))
+CSP_REPORT_MAX_ENTRIES = 10
+# Browser features no page uses, turned off for every page (Permissions-Policy). Not
+# publickey-credentials-*: security keys and passkeys are a second factor (mfa).
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+
 # django-axes: 5 failures lock that username from that address for 10 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=10)
@@ -267,6 +339,33 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": None,
+    # Per partner system (register.throttling): 429 with Retry-After past its rate.
+    "DEFAULT_THROTTLE_CLASSES": ["register.throttling.ApiClientRateThrottle"],
+}
+# Partner systems' credentials (register.api_clients). Policy values, not law:
+# - a new key works for API_CLIENT_KEY_DAYS days;
+# - after a rotation the old key keeps working API_CLIENT_ROTATION_OVERLAP_HOURS, so the
+#   partner can deploy the new one without a gap;
+# - each client may make API_CLIENT_RATE requests (DRF rate: N/sec|min|hour|day) unless its
+#   own rate is set, counted in the API_CLIENT_THROTTLE_CACHE cache (Redis when configured,
+#   so every web process shares the count).
+API_CLIENT_KEY_DAYS = int(os.environ.get("API_CLIENT_KEY_DAYS", "90"))
+API_CLIENT_ROTATION_OVERLAP_HOURS = int(os.environ.get("API_CLIENT_ROTATION_OVERLAP_HOURS", "24"))
+API_CLIENT_RATE = os.environ.get("API_CLIENT_RATE", "600/min")
+API_CLIENT_THROTTLE_CACHE = "api_throttle"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    API_CLIENT_THROTTLE_CACHE: (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            # Each test run counts apart, so two runs on one Redis never throttle each other.
+            "KEY_PREFIX": f"throttle-test-{os.getpid()}" if TESTING else "throttle",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+    ),
 }
 # Policy, not law: no partner record nests deeper than a few levels; 32 leaves room and keeps a
 # hostile body from exhausting the stack.
@@ -278,8 +377,14 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "DA and Stalking Perpetrator Register API",
     "DESCRIPTION": (
         "For partner systems. Authenticate with `Authorization: Token <token>` issued by "
-        "`manage.py api_client_create`. Every read is logged with the purpose given in the "
-        "`X-Purpose` header. Records your agency may not see answer 404."
+        "your agency's administrator (API clients page) or `manage.py api_client_create`. "
+        "Every read is logged with the purpose given in the `X-Purpose` header. Records your "
+        "agency may not see answer 404. Each client holds scopes (`register:read`, "
+        "`register:write`, `notifications:read`, ...: reads need `<area>:read`, changes "
+        "`<area>:write`); a call outside them answers 403 naming the scope. A key expires (90 "
+        "days by default) and is replaced by rotation, the old key working for an overlap; "
+        "an expired, revoked or unknown key answers 401. Past its rate (600 requests a "
+        "minute by default) a client gets 429 with Retry-After."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

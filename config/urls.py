@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import health
+from core import security_headers
 from core.schema_views import SchemaView, SwaggerView
 from mappa.api_urls import urlpatterns as mappa_api
 from notifications.api_urls import urlpatterns as notifications_api
@@ -29,6 +30,7 @@ urlpatterns = [
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
     path("accessibility/", register_views.accessibility, name="accessibility"),
+    path("csp-report/", security_headers.csp_report, name="csp-report"),
     path("account/", include("accounts.urls")),
     # Before register.urls: its nominals/<id>/<kind>/new/ would catch notifications' .../new/.
     path("", include("notifications.urls")),

@@ -60,6 +60,8 @@ def _raise_with_reason(data: serializers.BaseSerializer[Any], request: StaffApiR
 
 
 class MeApi(APIView):
+    required_scope = None  # any partner system may ask who its credentials act for
+
     @extend_schema(responses=MeOutput, summary="Who the credentials act for")
     def get(self, request: StaffApiRequest) -> Response:
         return Response(MeOutput(request.user).data)

@@ -35,6 +35,7 @@ def primary_navigation(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("Audit", "audit-log"))
     if user.has_role(Role.ADMINISTRATOR):  # type: ignore[union-attr]
         items.append(("Staff", "staff-list"))
+        items.append(("API clients", "api-client-list"))
         items.append(("Reference data", "reference-offences"))
     # Pages that belong to a section without living under its URL.
     also_under = {

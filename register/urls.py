@@ -1,7 +1,7 @@
 from django.urls import path
 
 from register import views
-from register.views import photographs, registration, transfers
+from register.views import api_clients, photographs, registration, transfers
 
 urlpatterns = [
     path("nominals/", views.nominal_list, name="nominal-list"),
@@ -96,4 +96,19 @@ urlpatterns = [
     path("staff/<int:staff_id>/", views.staff_edit, name="staff-edit"),
     path("staff/<int:staff_id>/active/", views.staff_set_active, name="staff-set-active"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("api-clients/", api_clients.api_client_list, name="api-client-list"),
+    path("api-clients/new/", api_clients.api_client_create, name="api-client-create"),
+    path(
+        "api-clients/<int:client_id>/", api_clients.api_client_detail, name="api-client-detail"
+    ),
+    path(
+        "api-clients/<int:client_id>/rotate/",
+        api_clients.api_client_rotate,
+        name="api-client-rotate",
+    ),
+    path(
+        "api-clients/<int:client_id>/revoke/",
+        api_clients.api_client_revoke,
+        name="api-client-revoke",
+    ),
 ]

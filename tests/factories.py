@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 
 from register import services
-from register.models import Agency, AgencyKind, Nominal, Role, StaffUser
+from register.models import Agency, AgencyKind, ApiClient, ApiScope, Nominal, Role, StaffUser
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery-7"
@@ -50,4 +51,28 @@ def nominal(
     )
 
 
-__all__ = ["PASSWORD", "Role", "agency", "nominal", "staff"]
+def api_client(
+    agency: Agency,
+    *roles: str,
+    name: str = "Partner system",
+    scopes: Iterable[str] | None = None,
+    rate: str = "",
+) -> tuple[ApiClient, str]:
+    """A partner system and its token (`Authorization: Token <token>`), with every scope
+    unless told otherwise: tests of the gate are about roles and agencies, not scopes."""
+    return services.api_client_create(
+        actor=None,
+        agency=agency,
+        name=name,
+        roles=roles or [Role.OFFENDER_MANAGER],
+        scopes=ApiScope.values if scopes is None else scopes,
+        rate=rate,
+        reason="Test setup",
+    )
+
+
+def api_token(agency: Agency, *roles: str, scopes: Iterable[str] | None = None) -> str:
+    return api_client(agency, *roles, scopes=scopes)[1]
+
+
+__all__ = ["PASSWORD", "Role", "agency", "api_client", "api_token", "nominal", "staff"]

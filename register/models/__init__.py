@@ -56,7 +56,16 @@ from register.models.registration import (
 )
 from register.models.review import AggressorFinding, PrimaryAggressorReview
 from register.models.risk import RiskAssessment, RiskTo, RiskTool
-from register.models.staff import Agency, AgencyKind, ApiClient, Role, StaffUser, Team
+from register.models.staff import (
+    Agency,
+    AgencyKind,
+    ApiClient,
+    ApiClientKey,
+    ApiScope,
+    Role,
+    StaffUser,
+    Team,
+)
 from register.models.transfer import NominalTransfer, TransferState
 
 __all__ = [
@@ -70,6 +79,8 @@ __all__ = [
     "AgencyKind",
     "AggressorFinding",
     "ApiClient",
+    "ApiClientKey",
+    "ApiScope",
     "AssociatedForm",
     "BreachOutcome",
     "CivilOrder",

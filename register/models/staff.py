@@ -113,16 +113,78 @@ class StaffUser(AbstractUser):
         return [Role(r).label for r in self.roles]
 
 
+class ApiScope(models.TextChoices):
+    """What a partner system may do, on top of its roles and agency (the gate still applies)."""
+
+    REGISTER_READ = "register:read", "Read the register (nominals and their details)"
+    REGISTER_WRITE = "register:write", "Change the register"
+    NOTIFICATIONS_READ = "notifications:read", "Read notifications, due items and tasks"
+    NOTIFICATIONS_WRITE = "notifications:write", "Record notifications and breaches"
+    MAPPA_READ = "mappa:read", "Read MAPPA cases"
+    MAPPA_WRITE = "mappa:write", "Change MAPPA cases"
+    VICTIMS_READ = "victims:read", "Read victim records"
+    VICTIMS_WRITE = "victims:write", "Change victim records"
+    WEBHOOKS_MANAGE = "webhooks:manage", "Manage its own webhook subscriptions"
+    REPORTS_READ = "reports:read", "Read reports"
+
+
 class ApiClient(models.Model):
-    """A partner system's credentials. Only a hash of the secret is kept."""
+    """A partner system: its scopes and rate. Its credentials are its keys (ApiClientKey)."""
 
     name = models.CharField(max_length=200)
     user = models.OneToOneField(StaffUser, on_delete=models.PROTECT, related_name="api_client")
-    key_id = models.CharField(max_length=16, unique=True)
-    secret_hash = models.CharField(max_length=64)
+    scopes = ArrayField(
+        models.CharField(max_length=32, choices=ApiScope.choices), default=list, blank=True
+    )
+    rate = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Requests allowed, e.g. 600/min; blank for settings.API_CLIENT_RATE",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["secret_hash"])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scopes__contained_by=[s.value for s in ApiScope]),
+                name="apiclient_scopes_known",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [s for s in ApiScope.values if s in self.scopes]
+
+
+class ApiClientKey(models.Model):
+    """One credential of a partner system. Only a hash of its secret is kept.
+
+    A client has one live key, or two during a rotation's overlap: the old key keeps working
+    until its expiry is brought forward to the end of the overlap.
+    """
+
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="keys")
+    key_id = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Written at most once a minute per key (register.authentication), not on every request.
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["secret_hash", "last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["client", "expires_at"], name="apiclientkey_client_expiry")]
+
+    def __str__(self) -> str:
+        return self.key_id
+
+    def is_live(self, now: object) -> bool:
+        return self.revoked_at is None and self.expires_at > now  # type: ignore[operator]

@@ -25,10 +25,15 @@ from register.services.registration import (
     registration_review_request,
     registration_serve_notice,
 )
+from register.services.api_clients import (
+    api_client_create,
+    api_client_revoke,
+    api_client_rotate,
+    api_client_update,
+    hash_secret,
+)
 from register.services.staff import (
     agency_create,
-    api_client_create,
-    hash_secret,
     staff_deactivate_dormant,
     staff_user_create,
     staff_user_set_active,
@@ -40,6 +45,9 @@ __all__ = [
     "NOMINAL_FIELDS",
     "agency_create",
     "api_client_create",
+    "api_client_revoke",
+    "api_client_rotate",
+    "api_client_update",
     "detail_kind",
     "full_clean",
     "hash_secret",

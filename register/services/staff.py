@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
@@ -15,7 +13,7 @@ from django.utils import timezone
 
 from register.audit import save_with_history, stamp
 from register.errors import DomainError
-from register.models import Agency, ApiClient, Role, StaffUser
+from register.models import Agency, Role, StaffUser
 from register.services.common import full_clean, require_reason
 
 # Agencies -------------------------------------------------------------------
@@ -150,38 +148,3 @@ def staff_deactivate_dormant(*, actor: StaffUser, now: dt.datetime | None = None
         )
         count += 1
     return count
-
-
-# API clients ----------------------------------------------------------------
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-@transaction.atomic
-def api_client_create(
-    *, actor: StaffUser | None, agency: Agency, name: str, roles: Iterable[str], reason: str
-) -> tuple[ApiClient, str]:
-    """Register a partner system. Returns the client and its token, shown once and never stored."""
-    key_id = secrets.token_hex(8)
-    secret = secrets.token_urlsafe(32)
-    user = staff_user_create(
-        actor=actor,
-        agency=agency,
-        username=f"api.{agency.code}.{key_id}",
-        first_name=name[:150],
-        last_name="(API client)",
-        email="",
-        roles=roles,
-        password=None,
-        reason=reason,
-    )
-    StaffUser.objects.filter(pk=user.pk).update(is_api_client=True)
-    user.is_api_client = True
-    client = ApiClient(name=name, user=user, key_id=key_id, secret_hash=hash_secret(secret))
-    full_clean(client, exclude=["user"])
-    if actor is not None:
-        stamp(client, actor=actor, reason=reason)
-    client.save()
-    return client, f"{key_id}.{secret}"

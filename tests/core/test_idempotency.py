@@ -227,10 +227,16 @@ def test_10_concurrent_posts_with_one_key_create_exactly_one(live_server: Any) -
         agency=agency,
         name="Probation case system",
         roles=[Role.OFFENDER_MANAGER],
+        scopes=m.ApiScope.values,
         reason="Test setup",
     )
     _, other_token = services.api_client_create(
-        actor=None, agency=agency, name="Second system", roles=[Role.OFFENDER_MANAGER], reason="x"
+        actor=None,
+        agency=agency,
+        name="Second system",
+        roles=[Role.OFFENDER_MANAGER],
+        scopes=m.ApiScope.values,
+        reason="x",
     )
     url = live_server.url + reverse("api-nominal-list")
     body = json.dumps(new_person()).encode()

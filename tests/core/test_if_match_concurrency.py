@@ -134,6 +134,7 @@ def world(live_server: Any) -> dict[str, Any]:
         agency=agency,
         name="Probation case system",
         roles=[Role.OFFENDER_MANAGER, Role.VICTIM_LIAISON_OFFICER],
+        scopes=m.ApiScope.values,
         reason="Test setup",
     )
     return {

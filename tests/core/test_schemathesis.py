@@ -104,7 +104,15 @@ def test_every_operation_against_a_live_server(live_server: Any) -> None:
     demo.load()
     agency = m.Agency.objects.get(code="NMP")
     _, token = api_client_create(
-        actor=None, agency=agency, name="Fuzzer", roles=CLIENT_ROLES, reason="Schemathesis"
+        actor=None,
+        agency=agency,
+        name="Fuzzer",
+        roles=CLIENT_ROLES,
+        scopes=m.ApiScope.values,
+        # Far more requests a minute than a partner's default rate allows (throttling has
+        # its own tests in tests/register/test_api_clients.py).
+        rate="1000000/min",
+        reason="Schemathesis",
     )
     ids = demo_ids()
     session = requests.Session()

@@ -78,6 +78,8 @@ class ApiTokenTests(RegisterTestCase):
             "A",
             "--name",
             "Probation case system",
+            "--scopes",
+            "register:read",
             *extra,
             stdout=out,
             stderr=err,
@@ -88,7 +90,7 @@ class ApiTokenTests(RegisterTestCase):
     def test_command_prints_a_token_that_acts_for_the_agency(self) -> None:
         token = self.create_client()
         client = ApiClient.objects.get()
-        self.assertNotIn(token.split(".", 1)[1], client.secret_hash)
+        self.assertNotIn(token.split(".", 1)[1], client.keys.get().secret_hash)
         response = APIClient().get(reverse("api-me"), HTTP_AUTHORIZATION=f"Token {token}")
         self.assertEqual(response.status_code, 200)
         body = response.json()
@@ -118,7 +120,14 @@ class ApiTokenTests(RegisterTestCase):
     def test_unknown_agency_is_refused_with_a_clear_message(self) -> None:
         with self.assertRaisesMessage(CommandError, "No agency with code 'ZZZ'"):
             call_command(
-                "api_client_create", "--agency", "ZZZ", "--name", "X", stdout=io.StringIO()
+                "api_client_create",
+                "--agency",
+                "ZZZ",
+                "--name",
+                "X",
+                "--scopes",
+                "register:read",
+                stdout=io.StringIO(),
             )
         self.assertFalse(ApiClient.objects.exists())
 

@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from register.errors import DomainError
-from register.models import Agency, Role
+from register.management.commands._api_clients import parse_scopes
+from register.models import Agency, ApiScope, Role
 from register.services import api_client_create
 
 
@@ -21,6 +22,15 @@ class Command(BaseCommand):
             choices=Role.values,
             help="Role the client acts with (repeatable). Default: offender_manager.",
         )
+        parser.add_argument(
+            "--scopes",
+            required=True,
+            help=f"Comma-separated, from: {', '.join(ApiScope.values)}",
+        )
+        parser.add_argument(
+            "--days", type=int, help="How long the key works (default: API_CLIENT_KEY_DAYS)"
+        )
+        parser.add_argument("--rate", default="", help="e.g. 600/min (default: API_CLIENT_RATE)")
         parser.add_argument("--reason", default="Partner system credentials issued")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,9 +47,17 @@ class Command(BaseCommand):
                 agency=agency,
                 name=options["name"],
                 roles=options["role"] or [Role.OFFENDER_MANAGER],
+                scopes=parse_scopes(options["scopes"]),
+                days=options["days"],
+                rate=options["rate"],
                 reason=options["reason"],
             )
         except DomainError as error:
             raise CommandError(error.message) from error
-        self.stderr.write(f"API client {client.name!r} acts for {agency.name}. Token (shown once):")
+        key = client.keys.get()
+        self.stderr.write(
+            f"API client {client.name!r} (id {client.pk}) acts for {agency.name} with "
+            f"{', '.join(client.scopes) or 'no scopes'}; the key expires "
+            f"{key.expires_at:%Y-%m-%d %H:%M %Z}. Token (shown once):"
+        )
         self.stdout.write(token)
