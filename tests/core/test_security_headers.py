@@ -62,7 +62,16 @@ class HeaderTests(RegisterTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.everyone = factories.staff(cls.agency_a, *Role.values, username="every.role")
+        cls.everyone = factories.staff(
+            cls.agency_a,
+            Role.OFFENDER_MANAGER,
+            Role.VICTIM_LIAISON_OFFICER,
+            Role.MAPPA_COORDINATOR,
+            Role.SUPERVISOR,
+            Role.AUDITOR,
+            Role.ADMINISTRATOR,
+            username="every.role",
+        )
 
     def setUp(self) -> None:
         # A page that fails for reasons of its own still answers through the middleware.
@@ -84,7 +93,12 @@ class HeaderTests(RegisterTestCase):
         self.assertGreater(checked, 20)
 
     def test_api_endpoints_for_a_token(self) -> None:
-        token = factories.api_token(self.agency_a, *Role.values)
+        token = factories.api_token(
+            self.agency_a,
+            Role.OFFENDER_MANAGER,
+            Role.VICTIM_LIAISON_OFFICER,
+            Role.MAPPA_COORDINATOR,
+        )
         api = APIClient(raise_request_exception=False)
         api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         api_paths = [p for p in parameterless_paths() if p.startswith("/api/")]

@@ -25,7 +25,14 @@ from register.permissions import required_scope
 from tests import factories
 from tests.base import PersonasMixin, RegisterTestCase
 
-SAFE = {"get", "head", "options"}
+# Every role a partner system's operations could need, so only the scope is in question.
+ROLES = [
+    Role.OFFENDER_MANAGER,
+    Role.PROBATION_PRACTITIONER,
+    Role.VICTIM_LIAISON_OFFICER,
+    Role.MAPPA_COORDINATOR,
+    Role.SUPERVISOR,
+]
 
 
 def api(token: str) -> APIClient:
@@ -75,7 +82,7 @@ class ScopeTests(RegisterTestCase):
 
     def test_every_api_operation_is_refused_without_its_scope(self) -> None:
         """Iterates the URLconf: an endpoint added later is covered without changing this."""
-        _, no_scopes = factories.api_client(self.agency_a, *Role.values, scopes=[])
+        _, no_scopes = factories.api_client(self.agency_a, *ROLES, scopes=[])
         operations = api_operations()
         self.assertGreater(len(operations), 40)
         refused = 0
@@ -100,7 +107,7 @@ class ScopeTests(RegisterTestCase):
                 continue
             if scope not in clients:
                 clients[scope] = factories.api_client(
-                    self.agency_a, *Role.values, scopes=[scope], name=scope
+                    self.agency_a, *ROLES, scopes=[scope], name=scope
                 )[1]
             response = getattr(api(clients[scope]), method)(path, {}, format="json")
             body = (
