@@ -10,3 +10,8 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Platform"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.input import refuse_unknown_fields
+
+        refuse_unknown_fields()

@@ -9,7 +9,9 @@ identifier or filter ever needs a control character, so:
 - the API's parsers refuse the same characters, and text that is not valid Unicode (a lone
   surrogate from a JSON `\\ud800` escape), anywhere in a body, naming the field; and JSON
   nested deeper than `API_JSON_MAX_DEPTH` (a policy setting) answers 400 rather than
-  exhausting the stack.
+  exhausting the stack;
+- every serializer refuses a field it does not declare (`refuse_unknown_fields`), so a
+  misspelt or invented field answers 400 naming it instead of being silently dropped.
 
 Tab, line feed and carriage return are allowed: they are ordinary in free text (notes, minutes),
 and harmless in a filter.
@@ -17,6 +19,7 @@ and harmless in a filter.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -24,7 +27,8 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from rest_framework import exceptions, parsers
+from rest_framework import exceptions, parsers, serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.metadata import SimpleMetadata
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -192,3 +196,66 @@ class InputMiddleware:
                 return JsonResponse(errors, status=400)
             return render(request, "400.html", {"errors": errors}, status=400)
         return self.get_response(request)
+
+
+# Unknown fields in a body ---------------------------------------------------------------------
+
+UNKNOWN_FIELD_MESSAGE = "Unknown field."
+# Names a serializer may not declare but the API accepts anyway: the browsable API's form posts
+# its CSRF token with the fields.
+IGNORED_FIELDS = frozenset({"csrfmiddlewaretoken"})
+# A serializer that validates only part of a body names the rest here, in its context: the
+# detail endpoints validate the detail and its `reason` with two serializers of one body.
+ALSO_VALIDATED_BY_OTHERS = "also_validated_by_others"
+
+
+def unknown_field_errors(serializer: serializers.Serializer[Any], data: Any) -> dict[str, Any]:
+    """{"name": ["Unknown field."]} for each key of `data` the serializer has no field for.
+
+    A serializer may instead answer a field it refuses by name with its own message, in a
+    `refused_fields` mapping (e.g. the safeguard's flags, which only a review clears).
+    """
+    if not isinstance(data, Mapping):
+        return {}
+    refused: Mapping[str, str] = getattr(serializer, "refused_fields", {})
+    known = (
+        set(serializer.fields)
+        | IGNORED_FIELDS
+        | set(serializer.context.get(ALSO_VALIDATED_BY_OTHERS, ()))
+    ) - set(refused)
+    return {
+        str(key): [ErrorDetail(refused.get(str(key), UNKNOWN_FIELD_MESSAGE), code="unknown_field")]
+        for key in data
+        if key not in known
+    }
+
+
+def refuse_unknown_fields() -> None:
+    """Make every DRF serializer refuse a field it does not declare (400, naming each one).
+
+    DRF silently drops unknown fields, so a client that misspells `date_of_brith` gets 201
+    and a record without it. There is no setting for this, and a base class or mixin would
+    be forgotten by the next endpoint, so `CoreConfig.ready` wraps
+    `Serializer.to_internal_value` once for every serializer of every app, nested ones
+    included (their errors are reported under their path). Unknown fields are reported
+    with the other field errors in one response.
+    """
+    original = serializers.Serializer.to_internal_value
+    if getattr(original, "refuses_unknown_fields", False):
+        return
+
+    @functools.wraps(original)
+    def to_internal_value(self: serializers.Serializer[Any], data: Any) -> Any:
+        unknown = unknown_field_errors(self, data)
+        try:
+            value = original(self, data)
+        except exceptions.ValidationError as exc:
+            if unknown and isinstance(exc.detail, dict):
+                exc.detail.update(unknown)
+            raise
+        if unknown:
+            raise exceptions.ValidationError(unknown)
+        return value
+
+    to_internal_value.refuses_unknown_fields = True  # type: ignore[attr-defined]
+    serializers.Serializer.to_internal_value = to_internal_value  # type: ignore[method-assign,assignment]

@@ -17,6 +17,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.input import ALSO_VALIDATED_BY_OTHERS
 from register import models as m
 from register import selectors, services
 from register.api_conventions import (
@@ -51,9 +52,14 @@ def detail_etag(detail: Any) -> str:
     return etag_for(f"{detail.pk}:{detail.updated_at.isoformat()}")
 
 
-def _raise_with_reason(data: serializers.BaseSerializer[Any], request: StaffApiRequest) -> None:
-    """Validate, and report a missing reason in the same response as every other field."""
-    reason = ReasonInput(data=request.data)
+def _raise_with_reason(data: serializers.Serializer[Any], request: StaffApiRequest) -> None:
+    """Validate, and report a missing reason in the same response as every other field.
+
+    Each serializer validates part of one body: each names the other's fields as known, so
+    only a field neither declares is refused as unknown (core.input).
+    """
+    reason = ReasonInput(data=request.data, context={ALSO_VALIDATED_BY_OTHERS: list(data.fields)})
+    data.context[ALSO_VALIDATED_BY_OTHERS] = list(reason.fields)
     data_valid, reason_valid = data.is_valid(), reason.is_valid()
     if not (data_valid and reason_valid):
         raise serializers.ValidationError({**dict(data.errors), **dict(reason.errors)})
@@ -108,7 +114,7 @@ class NominalListApi(generics.GenericAPIView[m.Nominal]):
 
     @extend_schema(request=NominalInput, responses={201: NominalOutput})
     def post(self, request: StaffApiRequest) -> Response:
-        data = NominalInput(data=request.data)
+        data = NominalInput(data=request.data, context={"user": request.user})
         data.is_valid(raise_exception=True)
         nominal = services.nominal_create(actor=request.user, **data.validated_data)
         nominal = selectors.nominal_profile(user=request.user, nominal_id=nominal.pk)
@@ -167,7 +173,9 @@ class NominalDetailApi(APIView):
     def patch(self, request: StaffApiRequest, nominal_id: str) -> Response:
         nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id, action="change")
         check_if_match(request, nominal, nominal_etag)
-        data = NominalInput(data=request.data, partial=True)
+        data = NominalInput(
+            data=request.data, partial=True, context={"user": request.user, "nominal": nominal}
+        )
         _raise_with_reason(data, request)
         services.nominal_update(actor=request.user, nominal=nominal, **data.validated_data)
         nominal = selectors.nominal_profile(user=request.user, nominal_id=nominal.pk)
@@ -238,7 +246,9 @@ class NominalDetailListApi(APIView):
 
     def post(self, request: StaffApiRequest, nominal_id: str) -> Response:
         nominal = selectors.nominal_get(user=request.user, nominal_id=nominal_id, action="change")
-        data = detail_serializer(self.kind)(data=request.data)
+        data = detail_serializer(self.kind)(
+            data=request.data, context={"user": request.user, "nominal": nominal}
+        )
         _raise_with_reason(data, request)
         values = dict(data.validated_data)
         spec = services.detail_kind(self.kind)
@@ -292,7 +302,12 @@ class NominalDetailItemApi(APIView):
         detail = self._get(request, nominal_id, detail_id, "change")
         nominal = services.detail_kind(self.kind).nominal_of(detail)
         check_if_match(request, detail, detail_etag, first=[nominal])
-        data = detail_serializer(self.kind)(detail, data=request.data, partial=True)
+        data = detail_serializer(self.kind)(
+            detail,
+            data=request.data,
+            partial=True,
+            context={"user": request.user, "nominal": nominal},
+        )
         _raise_with_reason(data, request)
         values = dict(data.validated_data)
         values.pop(services.detail_kind(self.kind).parent_field, None)

@@ -31,7 +31,10 @@ def primary_navigation(request: HttpRequest) -> list[dict[str, object]]:
     if casework or victim_work:
         items.append(("Disclosures", "disclosure-list"))
         items.append(("Tasks", "task-inbox"))
-    if user.has_role(Role.AUDITOR):  # type: ignore[union-attr]
+    if user.has_role(Role.SUPERVISOR):  # type: ignore[union-attr]
+        # Supervisors decide the transfers other agencies ask of theirs (register.views.transfers).
+        items.append(("Transfers", "transfer-list"))
+    if user.has_role(Role.AUDITOR, Role.NATIONAL_AUDITOR):  # type: ignore[union-attr]
         items.append(("Audit", "audit-log"))
     if user.has_role(Role.ADMINISTRATOR):  # type: ignore[union-attr]
         items.append(("Staff", "staff-list"))

@@ -188,7 +188,8 @@ class StaffUserForm(GovukFormMixin, forms.Form):
         },
     )
     roles = forms.MultipleChoiceField(
-        choices=Role.choices,
+        # The national auditor role is given by a command only (register.services.staff).
+        choices=[(v, label) for v, label in Role.choices if v != Role.NATIONAL_AUDITOR],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one role"},
     )

@@ -71,9 +71,24 @@ def responsible_officer_choices(*, nominal: m.Nominal) -> QuerySet[m.StaffUser]:
     )
 
 
-def assessor_choices(*, user: m.StaffUser) -> QuerySet[m.StaffUser]:
-    """Staff of the user's agency who can record a risk assessment."""
-    return officer_choices(user=user)
+def record_staff_choices(*, nominal: m.Nominal) -> QuerySet[m.StaffUser]:
+    """Casework staff of the agency that leads the record or of an agency it is shared with
+    (holding a grant on it now): the only staff a record's pickers offer, and the API accepts."""
+    holding = m.NominalAgencyPermission.objects.filter(content_object=nominal).values("group_id")
+    return (
+        m.StaffUser.objects.filter(
+            Q(agency_id=nominal.lead_agency_id) | Q(agency__group_id__in=holding),
+            is_api_client=False,
+            roles__overlap=_CASEWORK_ROLES,
+        )
+        .select_related(None)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def assessor_choices(*, nominal: m.Nominal) -> QuerySet[m.StaffUser]:
+    """Who can be named as a risk assessment's assessor or an order's compliance officer."""
+    return record_staff_choices(nominal=nominal)
 
 
 def offence_choices(*, current_id: int | None = None) -> QuerySet[m.Offence]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from register import models as m
+from register import page_helpers
 from register.services import NOMINAL_FIELDS, detail_kind
 from register.services.nominals import SAFEGUARD_FIELD_MESSAGE, SAFEGUARD_FIELDS
 
@@ -43,19 +45,90 @@ class OffenceOutput(serializers.ModelSerializer[m.Offence]):
         ]
 
 
+# Answers to a related record the caller may not name. A record that does not exist and one
+# of another agency (or another person) get the same words, so the API reveals nothing.
+STAFF_NOT_IN_SCOPE = "Choose a member of staff of an agency that holds this record"
+OFFICER_NOT_IN_SCOPE = "Choose an officer of the agency that leads this record"
+ORDER_NOT_IN_SCOPE = "Choose one of this person's orders"
+CONVICTION_NOT_IN_SCOPE = "Choose one of this person's convictions"
+
+
+class RecordStaffField(serializers.SlugRelatedField[m.StaffUser]):
+    """A member of staff, by username, from those the record's pickers offer on its pages:
+    casework staff of the lead agency or an agency the record is shared with (the
+    responsible officer: of the lead agency only). Scoped by the serializer's context:
+    `nominal` (a change), else `user` (a new record, which the user's agency will lead)."""
+
+    def __init__(self, *, lead_agency_only: bool = False, **kwargs: Any) -> None:
+        message = OFFICER_NOT_IN_SCOPE if lead_agency_only else STAFF_NOT_IN_SCOPE
+        self.lead_agency_only = lead_agency_only
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(
+            slug_field="username",
+            queryset=m.StaffUser.objects.none(),
+            error_messages={"does_not_exist": message, "invalid": message},
+            **kwargs,
+        )
+
+    def get_queryset(self) -> Any:
+        nominal = self.context.get("nominal")
+        user = self.context.get("user")
+        if nominal is not None and self.lead_agency_only:
+            return page_helpers.responsible_officer_choices(nominal=nominal)
+        if nominal is not None:
+            return page_helpers.record_staff_choices(nominal=nominal)
+        if user is not None:
+            return page_helpers.officer_choices(user=user)
+        return m.StaffUser.objects.none()  # no context: nothing can be named
+
+
+class NominalRecordField(serializers.PrimaryKeyRelatedField[Any]):
+    """One of the nominal's own records (an order, a conviction), by id, from the
+    serializer's context `nominal`; anything else answers as a missing id does."""
+
+    def __init__(self, *, model: type[Any], message: str, **kwargs: Any) -> None:
+        self.model = model
+        super().__init__(
+            queryset=model.objects.none(),
+            error_messages={"does_not_exist": message, "incorrect_type": message},
+            **kwargs,
+        )
+
+    def get_queryset(self) -> Any:
+        nominal = self.context.get("nominal")
+        if nominal is None:
+            return self.model.objects.none()
+        return self.model.objects.filter(nominal=nominal)
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except DjangoValidationError:  # not even a UUID: still just not one of theirs
+            self.fail("does_not_exist")
+
+
+def _nominal_record(model: type[Any], message: str, name: str, detail_model: Any) -> Any:
+    field = detail_model._meta.get_field(name)
+    return NominalRecordField(
+        model=model, message=message, required=not field.null, allow_null=field.null
+    )
+
+
 _RELATED_AS = {
     # API clients refer to offences by catalogue code, to staff by username.
-    "offence": lambda: serializers.SlugRelatedField(
+    "offence": lambda model: serializers.SlugRelatedField(
         slug_field="code", queryset=m.Offence.objects.filter(is_active=True)
     ),
-    "assessor": lambda: serializers.SlugRelatedField(
-        slug_field="username", queryset=m.StaffUser.objects.all(), required=False, allow_null=True
+    "assessor": lambda model: RecordStaffField(),
+    "compliance_officer": lambda model: RecordStaffField(),
+    "responsible_officer": lambda model: RecordStaffField(lead_agency_only=True),
+    "order": lambda model: _nominal_record(m.CivilOrder, ORDER_NOT_IN_SCOPE, "order", model),
+    "conviction": lambda model: _nominal_record(
+        m.Conviction, CONVICTION_NOT_IN_SCOPE, "conviction", model
     ),
-    "compliance_officer": lambda: serializers.SlugRelatedField(
-        slug_field="username", queryset=m.StaffUser.objects.all(), required=False, allow_null=True
-    ),
-    "responsible_officer": lambda: serializers.SlugRelatedField(
-        slug_field="username", queryset=m.StaffUser.objects.all(), required=False, allow_null=True
+    "consecutive_to": lambda model: _nominal_record(
+        m.Conviction, CONVICTION_NOT_IN_SCOPE, "consecutive_to", model
     ),
 }
 
@@ -67,7 +140,9 @@ def detail_serializer(kind: str) -> type[serializers.ModelSerializer[Any]]:
     fields = ["id", *spec.fields, "created_at", "updated_at"]
     if spec.parent_field != "nominal":
         fields.insert(1, spec.parent_field)
-    declared = {name: make() for name, make in _RELATED_AS.items() if name in spec.fields}
+    # Related records and staff are chosen from what the caller may name: the view passes
+    # the nominal (and the user) in the serializer's context.
+    declared = {name: make(spec.model) for name, make in _RELATED_AS.items() if name in fields}
     meta = type(
         "Meta",
         (),
@@ -170,23 +245,18 @@ class NominalOutput(serializers.ModelSerializer[m.Nominal]):
 class NominalInput(serializers.ModelSerializer[m.Nominal]):
     """Create (all required fields) or change (partial) the person's own fields."""
 
-    responsible_officer = _RELATED_AS["responsible_officer"]()
+    responsible_officer = RecordStaffField(lead_agency_only=True)
     reason = serializers.CharField(max_length=500, write_only=True)
+
+    # The safeguard's fields are refused by name, not as unknown (core.input): a client that
+    # sends {"possible_misidentified_victim": ""} learns it cannot clear the flag this way.
+    refused_fields = dict.fromkeys(SAFEGUARD_FIELDS, SAFEGUARD_FIELD_MESSAGE)
 
     class Meta:
         model = m.Nominal
         fields = [*NOMINAL_FIELDS, "reason"]
         # Uniqueness and model validation run in the service, in one place.
         validators: list[Any] = []
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """The safeguard's fields are refused by name, not silently ignored: a client that
-        sends {"possible_misidentified_victim": ""} learns it cannot clear the flag this way."""
-        sent = getattr(self, "initial_data", {}) or {}
-        refused = [name for name in SAFEGUARD_FIELDS if name in sent]
-        if refused:
-            raise serializers.ValidationError({name: [SAFEGUARD_FIELD_MESSAGE] for name in refused})
-        return attrs
 
 
 class ReasonInput(serializers.Serializer[Any]):

@@ -1,4 +1,6 @@
-"""Validators and normalisers for the identifiers held on a nominal.
+"""Validators and normalisers for the identifiers held on a nominal, and the shared rules
+for dates of birth and people's names (models' `clean()` call them, so pages, the API and
+imports refuse the same values with the same messages).
 
 Each identifier has a `normalise_*` function and a `validate_*` function.
 
@@ -12,9 +14,13 @@ Each identifier has a `normalise_*` function and a `validate_*` function.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 # Police National Computer ID ------------------------------------------------------
 
@@ -180,3 +186,104 @@ def validate_phone(value: str) -> None:
     digits = normalise_phone(value).removeprefix("+")
     if not PHONE_MIN_DIGITS <= len(digits) <= PHONE_MAX_DIGITS:
         raise ValidationError(PHONE_MESSAGE, code="invalid")
+
+
+# Dates of birth ------------------------------------------------------------------------
+
+# No one on the register was born before 1900; an earlier date is a typing slip (1850 for 1950).
+EARLIEST_DATE_OF_BIRTH = dt.date(1900, 1, 1)
+DATE_OF_BIRTH_FUTURE_MESSAGE = "Date of birth must be in the past"
+DATE_OF_BIRTH_TOO_EARLY_MESSAGE = "Date of birth must be on or after 1 January 1900"
+
+# The age of criminal responsibility in England and Wales. Children and Young Persons Act 1933
+# s.50: "It shall be conclusively presumed that no child under the age of ten years can be
+# guilty of any offence." So no conviction can be for an offence committed before the
+# person's 10th birthday, and a date of birth that says otherwise is wrong.
+AGE_OF_CRIMINAL_RESPONSIBILITY = 10
+AGE_OF_RESPONSIBILITY_SOURCE = "Children and Young Persons Act 1933 s.50"
+DATE_OF_BIRTH_AFTER_OFFENCE_MESSAGE = (
+    "Date of birth must be at least 10 years before each of the person's offences "
+    f"(the earliest is {{offence:%-d %B %Y}}): no one under 10 can be guilty of an offence "
+    f"({AGE_OF_RESPONSIBILITY_SOURCE})"
+)
+OFFENCE_UNDER_AGE_MESSAGE = (
+    "The person was under 10 on this date (born {born:%-d %B %Y}): no one under 10 can be "
+    f"guilty of an offence ({AGE_OF_RESPONSIBILITY_SOURCE}). Check the date and the date of "
+    "birth"
+)
+
+
+def validate_date_of_birth(value: dt.date, *, today: dt.date | None = None) -> None:
+    """Not in the future and not before 1900."""
+    if value > (today or timezone.localdate()):
+        raise ValidationError(DATE_OF_BIRTH_FUTURE_MESSAGE, code="future")
+    if value < EARLIEST_DATE_OF_BIRTH:
+        raise ValidationError(DATE_OF_BIRTH_TOO_EARLY_MESSAGE, code="too_early")
+
+
+def tenth_birthday(born: dt.date) -> dt.date:
+    """The day the person turns 10 (someone born on 29 February turns 10 on 1 March)."""
+    try:
+        return born.replace(year=born.year + AGE_OF_CRIMINAL_RESPONSIBILITY)
+    except ValueError:
+        return dt.date(born.year + AGE_OF_CRIMINAL_RESPONSIBILITY, 3, 1)
+
+
+def under_age_of_responsibility(born: dt.date | None, on: dt.date | None) -> bool:
+    """True when a person born on `born` was under 10 on `on` (unknown dates: False)."""
+    return born is not None and on is not None and on < tenth_birthday(born)
+
+
+def validate_date_of_birth_against_offences(born: dt.date, offences: Iterable[dt.date]) -> None:
+    """The date of birth must not make the person under 10 at any offence (dates given)."""
+    too_young = sorted(day for day in offences if under_age_of_responsibility(born, day))
+    if too_young:
+        raise ValidationError(
+            DATE_OF_BIRTH_AFTER_OFFENCE_MESSAGE.format(offence=too_young[0]),
+            code="under_age_of_responsibility",
+        )
+
+
+def validate_offence_date(day: dt.date, born: dt.date | None) -> None:
+    """An offence (or a conviction for one) dated before the person's 10th birthday."""
+    if born is not None and under_age_of_responsibility(born, day):
+        raise ValidationError(
+            OFFENCE_UNDER_AGE_MESSAGE.format(born=born), code="under_age_of_responsibility"
+        )
+
+
+# Names of people -------------------------------------------------------------------------
+
+NAME_CONTROL_MESSAGE = "Remove the control character (such as a tab or new line) from the name"
+NAME_NO_LETTER_MESSAGE = "Enter a name using letters, not only numbers or symbols"
+
+
+def validate_person_name(value: str) -> None:
+    """A person's name: no control character (tabs and new lines included: a name is one
+    line), and at least one letter in any script ("123" or "--" is a slip, not a name).
+
+    Blank is left to the field's own `blank` rule.
+    """
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(NAME_CONTROL_MESSAGE, code="control_character")
+    if value.strip() and not any(ch.isalpha() for ch in value):
+        raise ValidationError(NAME_NO_LETTER_MESSAGE, code="no_letter")
+
+
+def validate_handle(value: str) -> None:
+    """An online name or profile: any characters people use ("user_1984"), one line."""
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(NAME_CONTROL_MESSAGE, code="control_character")
+
+
+def name_errors(
+    instance: object, fields: Iterable[str], validate: Callable[[str], None] = validate_person_name
+) -> dict[str, list[str]]:
+    """{field: [message]} for each named field of `instance` whose name is refused."""
+    errors: dict[str, list[str]] = {}
+    for name in fields:
+        try:
+            validate(getattr(instance, name) or "")
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    return errors

@@ -11,12 +11,17 @@ import datetime as dt
 import uuid
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from register.models.staff import Agency, StaffUser
 from register.validators import (
+    name_errors,
+    validate_date_of_birth,
+    validate_date_of_birth_against_offences,
+    validate_handle,
     validate_ni_number,
     validate_phone,
     validate_pnc_id,
@@ -160,6 +165,33 @@ class Nominal(models.Model):
     def __str__(self) -> str:
         return f"{self.family_name.upper()}, {self.given_names}"
 
+    def clean(self) -> None:
+        """Names and dates of birth (register.validators: the rules pages and API share)."""
+        errors = name_errors(self, ("family_name", "given_names"))
+        for name, days in (
+            ("date_of_birth", [self.date_of_birth] if self.date_of_birth else []),
+            ("other_dates_of_birth", self.other_dates_of_birth or []),
+        ):
+            try:
+                for day in days:
+                    validate_date_of_birth(day)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        if self.date_of_birth and "date_of_birth" not in errors and not self._state.adding:
+            # An offence is dated by its offence date, or its conviction when that is unknown.
+            offences = [
+                offence_on or convicted_on
+                for offence_on, convicted_on in self.convictions.values_list(  # type: ignore[attr-defined]
+                    "offence_date", "conviction_date"
+                )
+            ]
+            try:
+                validate_date_of_birth_against_offences(self.date_of_birth, offences)
+            except ValidationError as exc:
+                errors["date_of_birth"] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+
     def age_on(self, day: dt.date) -> int | None:
         if not self.date_of_birth:
             return None
@@ -245,6 +277,14 @@ class NominalName(NominalDetail):
     def __str__(self) -> str:
         name = " ".join(p for p in (self.given_names, self.family_name) if p)
         return f"{name} ({self.platform})" if self.platform else name
+
+    def clean(self) -> None:
+        # An online name or dating profile is a handle ("user_1984"), not a person's name.
+        handle = self.kind in (NameKind.ONLINE, NameKind.DATING_PROFILE)
+        fields = ("given_names", "family_name")
+        errors = name_errors(self, fields, validate_handle) if handle else name_errors(self, fields)
+        if errors:
+            raise ValidationError(errors)
 
 
 class AddressKind(models.TextChoices):
@@ -426,6 +466,11 @@ class HouseholdMember(NominalDetail):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_relationship_display()})"
+
+    def clean(self) -> None:
+        errors = name_errors(self, ("name",))
+        if errors:
+            raise ValidationError(errors)
 
     def is_child_on(self, day: dt.date) -> bool:
         if self.date_of_birth is None:

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from register.models.nominal import Nominal, NominalDetail
 from register.rules import describe_term, term_days
+from register.validators import validate_offence_date
 
 
 class Offence(models.Model):
@@ -212,6 +213,16 @@ class Conviction(NominalDetail):
             errors["sentence_amount"] = "Enter the sentence length, or clear its unit"
         if self.consecutive_to_id is not None and self.consecutive_to_id == self.pk:
             errors["consecutive_to"] = "A sentence cannot run consecutively to itself"
+        born = self.nominal.date_of_birth if self.nominal_id else None
+        # The offence date, or the conviction's when the offence date is unknown.
+        for name in ("offence_date", "conviction_date"):
+            day = getattr(self, name)
+            if day is not None:
+                try:
+                    validate_offence_date(day, born)
+                except ValidationError as exc:
+                    errors[name] = exc.messages[0]
+                break
         if errors:
             raise ValidationError(errors)
         self.sentence_days = term_days(self.sentence_amount, self.sentence_unit)

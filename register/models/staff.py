@@ -64,6 +64,9 @@ class Role(models.TextChoices):
     MAPPA_COORDINATOR = "mappa_coordinator", "MAPPA coordinator"
     SUPERVISOR = "supervisor", "Supervisor"
     AUDITOR = "auditor", "Auditor"
+    # Sees every agency's access log (register.selectors.access_log_search); an agency's
+    # auditor sees only what concerns their own agency.
+    NATIONAL_AUDITOR = "national_auditor", "National auditor"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

@@ -42,11 +42,23 @@ def _check_admin_of(actor: StaffUser, agency_id: int) -> None:
         raise DomainError("Only an administrator of the same agency can manage this account")
 
 
-def _clean_roles(roles: Iterable[str]) -> list[str]:
+NATIONAL_AUDITOR_MESSAGE = (
+    "An agency administrator cannot give the national auditor role: it sees every agency's "
+    "access log"
+)
+
+
+def _clean_roles(
+    roles: Iterable[str], *, actor: StaffUser | None, held: Iterable[str] = ()
+) -> list[str]:
     roles = sorted(set(roles))
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
         raise DomainError(f"Unknown role: {', '.join(unknown)}", field="roles")
+    # Only bootstrap (a command, actor=None) makes a national auditor: one agency's
+    # administrator must not widen what their own agency may audit.
+    if actor is not None and Role.NATIONAL_AUDITOR in roles and Role.NATIONAL_AUDITOR not in held:
+        raise DomainError(NATIONAL_AUDITOR_MESSAGE, field="roles")
     return roles
 
 
@@ -72,7 +84,7 @@ def staff_user_create(
         last_name=last_name.strip(),
         email=email.strip().lower(),
         agency=agency,
-        roles=_clean_roles(roles),
+        roles=_clean_roles(roles, actor=actor),
     )
     full_clean(user, exclude=["password"])
     if password:
@@ -105,7 +117,7 @@ def staff_user_update(
     reason: str,
 ) -> StaffUser:
     _check_admin_of(actor, user.agency_id)
-    new_roles = _clean_roles(roles)
+    new_roles = _clean_roles(roles, actor=actor, held=user.roles)
     if user.pk == actor.pk and Role.ADMINISTRATOR not in new_roles:
         raise DomainError("You cannot remove your own administrator role", field="roles")
     user.first_name, user.last_name = first_name.strip(), last_name.strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -118,7 +118,8 @@ def staff_set_active(request: StaffRequest, staff_id: int) -> HttpResponse:
 
 @require_GET
 def audit_log(request: StaffRequest) -> HttpResponse:
-    _require_role(request, Role.AUDITOR)
+    if not request.user.has_role(Role.AUDITOR, Role.NATIONAL_AUDITOR):
+        raise Http404
     form = AccessLogSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     logs = selectors.access_log_search(user=request.user, **filters)

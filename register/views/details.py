@@ -91,7 +91,7 @@ def _form_kwargs(
         # A sentence cannot run consecutively to itself.
         kwargs["convictions"] = convictions.exclude(pk=detail.pk) if detail else convictions
     if "assessor" in spec.fields or "compliance_officer" in spec.fields:
-        kwargs["assessors"] = page_helpers.assessor_choices(user=request.user)
+        kwargs["assessors"] = page_helpers.assessor_choices(nominal=nominal)
     if spec.parent_field != "nominal" and detail is None:
         kwargs["orders"] = page_helpers.nominal_orders(nominal=nominal)
     return kwargs

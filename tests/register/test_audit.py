@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from register import services
-from register.models import AccessChannel, AccessLog, Nominal
+from register.models import AccessChannel, AccessLog, Nominal, Role
 from tests import factories
 from tests.base import RegisterTestCase
 
@@ -152,7 +152,8 @@ class AuditorSearchTests(RegisterTestCase):
             )
 
     def test_auditor_searches_by_user_record_and_date(self) -> None:
-        self.as_user(self.auditor)
+        # A national auditor sees both agencies' rows (an agency's auditor: test_audit_scope).
+        self.as_user(factories.staff(self.agency_b, Role.NATIONAL_AUDITOR))
         url = reverse("audit-log")
         by_user = self.client.get(url, {"username": "officer.b"})
         self.assertContains(by_user, "ELSEWHERE")
