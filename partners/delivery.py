@@ -142,13 +142,24 @@ class Answer:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not an instruction: following it would send the event (and
+    its signature) to an address the partner never subscribed, perhaps inside our network."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Answer:
     if not url.lower().startswith(("https://", "http://")):
         return Answer(None, "Only http and https addresses can be called", 0)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - scheme checked above
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with _opener.open(request, timeout=timeout) as response:
             status, error = response.status, ""
     except urllib.error.HTTPError as exc:
         status, error = exc.code, f"HTTP {exc.code}"

@@ -28,6 +28,7 @@ class Receiver:
     status: int = 204
     hold: threading.Event | None = None  # the first request waits until it is set
     delay: float = 0.0  # seconds every request takes to answer
+    location: str = ""  # a Location header to answer with (for redirects)
     wire: list[Received] = field(default_factory=list)
     processed: list[str] = field(default_factory=list)
     arrived: threading.Event = field(default_factory=threading.Event)
@@ -55,9 +56,12 @@ class Receiver:
 
 @contextmanager
 def receiver(
-    status: int = 204, hold: threading.Event | None = None, delay: float = 0.0
+    status: int = 204,
+    hold: threading.Event | None = None,
+    delay: float = 0.0,
+    location: str = "",
 ) -> Iterator[Receiver]:
-    state = Receiver(status=status, hold=hold, delay=delay)
+    state = Receiver(status=status, hold=hold, delay=delay, location=location)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -67,10 +71,14 @@ def receiver(
             code = state.handle(Received(headers, body, time.time()))
             try:
                 self.send_response(code)
+                if state.location:
+                    self.send_header("Location", state.location)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
             except OSError:
                 pass  # the sender was killed while we held its request
+
+        do_GET = do_POST  # a sender that followed a redirect with a GET is seen too
 
         def log_message(self, format: str, *args: object) -> None:
             pass
