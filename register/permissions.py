@@ -13,11 +13,12 @@ Every API view needs a scope, worked out from the view unless it names its own:
 Staff signed in to the pages (session) are not limited by scopes: their roles and the
 access gate apply as they do everywhere.
 
-The check runs in the token authentication itself (register.authentication), not only in
-a permission class: API views set their own permission_classes (RoleGate, partners'
-PartnerSystemOnly), which would replace anything in DEFAULT_PERMISSION_CLASSES, whereas
-every view authenticates. `ApiClientScope` is the same check as a permission class, for
-DEFAULT_PERMISSION_CLASSES.
+The check runs in the token authentication itself (register.authentication), not in a
+permission class in DEFAULT_PERMISSION_CLASSES: every API view sets its own
+permission_classes (RoleGate, partners' PartnerSystemOnly, drf-spectacular's), which
+replace the default list, so such a class would guard none of them; every view
+authenticates. tests/register/test_api_clients.py walks the URLconf to prove each
+operation is refused without its scope.
 """
 
 from __future__ import annotations
@@ -75,10 +76,3 @@ def check_scope(client: ApiClient, view: Any, method: str) -> None:
             f"This API client does not have the {scope} scope, which {method} on this "
             "endpoint needs. An administrator of your agency can add it."
         )
-
-
-class ApiClientScope(permissions.BasePermission):
-    def has_permission(self, request: Any, view: Any) -> bool:
-        if isinstance(request.auth, ApiClient):
-            check_scope(request.auth, view, request.method)
-        return True

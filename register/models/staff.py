@@ -160,10 +160,6 @@ class ApiClient(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def scope_labels(self) -> list[str]:
-        return [s for s in ApiScope.values if s in self.scopes]
-
 
 class ApiClientKey(models.Model):
     """One credential of a partner system. Only a hash of its secret is kept.
@@ -188,6 +184,3 @@ class ApiClientKey(models.Model):
 
     def __str__(self) -> str:
         return self.key_id
-
-    def is_live(self, now: object) -> bool:
-        return self.revoked_at is None and self.expires_at > now  # type: ignore[operator]
