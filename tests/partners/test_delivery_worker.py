@@ -7,6 +7,7 @@ import itertools
 import os
 import signal
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 from typing import Any
@@ -185,6 +186,7 @@ def test_a_worker_killed_mid_delivery_leaves_the_receiver_processing_the_event_o
             change_nominal(world.token_a, world.nominal)
             processes.wait_until(hook.arrived.is_set, 60, "the first POST to arrive", first)
             os.kill(first.proc.pid, signal.SIGKILL)
+            killed_at = time.monotonic()
             first.proc.wait(10)
         row = WebhookDelivery.objects.get()
         # Nothing of the killed attempt was kept: the row is due, as before it was claimed.
@@ -197,6 +199,8 @@ def test_a_worker_killed_mid_delivery_leaves_the_receiver_processing_the_event_o
                 "the event to be sent again and delivered",
                 second,
             )
+        redelivered_in = time.monotonic() - killed_at
+    print(f"\nWorker killed mid-POST: delivered again {redelivered_in:.1f} s after the kill")
     assert len(hook.wire) == 2  # twice on the wire...
     assert hook.ids == {row.event_id}  # ...with one webhook-id...
     assert hook.processed == [row.event_id]  # ...processed once after dedup
