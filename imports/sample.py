@@ -138,7 +138,9 @@ def records(
             "given_names": person.given_names,
             "date_of_birth": born.isoformat(),
             "sex": person.sex,
-            "pnc_id": make_pnc_id(born.year + 18 + rng.randint(0, 10), seed * 100_000 + i),
+            "pnc_id": make_pnc_id(
+                born.year + 18 + rng.randint(0, 10), (seed * 100_000 + i) % 10_000_000
+            ),
             "typologies": ["intimate_partner"] if rng.random() < 0.8 else ["stalking_ex_intimate"],
             "names": [],
             "addresses": [_address(rng, "main", _day(rng, 1500, 10))],

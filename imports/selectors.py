@@ -24,9 +24,13 @@ def import_runs(*, user: StaffUser) -> QuerySet[ImportRun]:
     return _scoped(user).defer("content", "errors", "skipped_refs")
 
 
-def import_run_get(*, user: StaffUser, run_id: str | uuid.UUID) -> ImportRun:
-    """One run with its report, or 404 whether it is missing or another agency's."""
+def import_run_get(
+    *, user: StaffUser, run_id: str | uuid.UUID, with_report: bool = True
+) -> ImportRun:
+    """One run (with its report unless told not to: progress polls need only the counts), or
+    404 whether it is missing or another agency's."""
+    runs = _scoped(user).defer("content") if with_report else import_runs(user=user)
     try:
-        return _scoped(user).defer("content").get(pk=run_id)
+        return runs.get(pk=run_id)
     except (ImportRun.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc

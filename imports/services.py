@@ -42,6 +42,13 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 PROGRESS_EVERY = 100
+
+
+def _progress_every(total: int) -> int:
+    """Progress is written every 5% of the records, and at least every 100."""
+    return max(1, min(PROGRESS_EVERY, total // 20))
+
+
 MAX_SOURCE_SYSTEM = 50
 
 
@@ -115,13 +122,18 @@ class _Checked:
 
 
 def _check_all(
-    run: ImportRun, parsed: Parsed, *, tick: Callable[[int], None] | None = None
+    run: ImportRun,
+    parsed: Parsed,
+    *,
+    tick: Callable[[int], None] | None = None,
+    model_checks: bool = True,
 ) -> _Checked:
     checked = _Checked(parsed)
     seen: dict[str, int] = {}
     existing = _existing_refs(run.source_system, (r.external_ref for r in parsed.records))
+    every = _progress_every(len(parsed.records))
     for done, record in enumerate(parsed.records, start=1):
-        valid, errors = check_record(record, agency_id=run.agency_id)
+        valid, errors = check_record(record, agency_id=run.agency_id, model_checks=model_checks)
         ref = record.external_ref
         if ref and ref in seen:
             errors.append(row_error(record.row, "external_ref", f"Also on row {seen[ref]}", ref))
@@ -135,7 +147,7 @@ def _check_all(
             checked.valid.append(valid)
             if ref in existing:
                 checked.already.append(ref)
-        if tick is not None and done % PROGRESS_EVERY == 0:
+        if tick is not None and done % every == 0:
             tick(done)
     checked.errors.sort(key=lambda e: (e["row"] is not None, e["row"] or 0))
     return checked
@@ -313,8 +325,9 @@ def _execute_all_or_nothing(
                 cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_lock_key(run.pk)])
                 if not cursor.fetchone()[0]:
                     return run
-            # Checked again in the job: the register may have changed since the dry run.
-            checked = _check_all(run, parsed)
+            # Checked again in the job (the register may have changed since the dry run) with
+            # the API's serializers; the services run the model validation as they write.
+            checked = _check_all(run, parsed, model_checks=False)
             if checked.errors:
                 raise _Refused(
                     "The file has errors: nothing was imported",
@@ -324,6 +337,7 @@ def _execute_all_or_nothing(
                 )
             already = set(checked.already)
             created = 0
+            every = _progress_every(len(checked.valid))
             for done, record in enumerate(checked.valid, start=1):
                 if record.external_ref not in already:
                     try:
@@ -342,7 +356,7 @@ def _execute_all_or_nothing(
                             [],
                         ) from error
                     created += 1
-                if done % PROGRESS_EVERY == 0:
+                if done % every == 0:
                     writer.write(done)
                     _say(progress, done, len(checked.valid), started)
             # The run's own row last: the progress connection must not wait on this transaction.
@@ -381,7 +395,7 @@ def _execute_in_batches(
 ) -> ImportRun:
     reason = change_reason(run)
     started = time.monotonic()
-    checked = _check_all(run, parsed)
+    checked = _check_all(run, parsed, model_checks=False)
     already = set(checked.already)
     errors = list(checked.errors)
     created = 0

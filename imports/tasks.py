@@ -16,8 +16,8 @@ logger = logging.getLogger(__name__)
 def _mark_failed(run_id: str, state: str, exc: Exception) -> None:
     ImportRun.objects.filter(pk=run_id, state=state).update(
         state=RunState.FAILED,
-        failure=f"The job stopped on an unexpected error ({type(exc).__name__}): nothing of an "
-        "all-or-nothing import was kept. Tell the service desk.",
+        failure=f"The job stopped on an unexpected error ({type(exc).__name__}). An "
+        "all-or-nothing import kept nothing. Tell the service desk.",
         finished_at=timezone.now(),
     )
 

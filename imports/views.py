@@ -74,7 +74,7 @@ def run_detail(request: StaffRequest, run_id: str) -> HttpResponse:
 @require_GET
 def run_progress(request: StaffRequest, run_id: str) -> JsonResponse:
     """What the run page polls (static/imports.js) while a job runs."""
-    run = selectors.import_run_get(user=request.user, run_id=run_id)
+    run = selectors.import_run_get(user=request.user, run_id=run_id, with_report=False)
     return JsonResponse(
         {
             "state": run.state,

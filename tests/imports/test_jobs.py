@@ -50,7 +50,7 @@ def test_the_page_flow_checks_then_imports_with_the_worker(celery_worker_process
     )
     run = ImportRun.objects.get()
     assert response.status_code == 302
-    wait_for(lambda: _run_state(run.pk) == RunState.VALIDATED, 60, log=celery_worker_process)
+    wait_for(lambda: _run_state(run.pk) == RunState.VALIDATED, 120, log=celery_worker_process)
     assert table_counts() == before  # the dry run wrote nothing
     report = client.get(reverse("import-run", args=[run.pk])).content.decode()
     assert "Import 4 records" in report
@@ -61,7 +61,7 @@ def test_the_page_flow_checks_then_imports_with_the_worker(celery_worker_process
     assert "Confirm that you want to import these records" in refused.content.decode()
     assert _run_state(run.pk) == RunState.VALIDATED
     client.post(reverse("import-run-import", args=[run.pk]), {"confirm": "on"})
-    wait_for(lambda: _run_state(run.pk) == RunState.DONE, 90, log=celery_worker_process)
+    wait_for(lambda: _run_state(run.pk) == RunState.DONE, 300, log=celery_worker_process)
 
     summary = client.get(reverse("import-run", args=[run.pk])).content.decode()
     assert "4 records imported" in summary
@@ -100,7 +100,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_redelivered_job_finis
     message, acknowledged late, comes back to a new pool process, which imports everything."""
     agency = factories.agency("KL")
     admin = factories.staff(agency, Role.ADMINISTRATOR, username="admin.kl")
-    total = 400
+    total = 120
     run = checked_run(admin, sample.as_json(sample.records(total, seed=5)))
     assert run.can_import
     services.import_run_start(actor=admin, run=run)
@@ -109,9 +109,12 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_redelivered_job_finis
         queue=queue, env=processes.app_env(), pool="prefork", concurrency=1
     ) as worker:
         app.send_task("imports.tasks.run_import", args=[str(run.pk)], queue=queue)
-        # Progress comes on its own connection every 100 records, from inside the transaction.
+        # Progress comes on its own connection (every 5% of the file) from inside the transaction.
         processes.wait_until(
-            lambda: ImportRun.objects.get(pk=run.pk).processed >= 100, 120, "100 records", worker
+            lambda: ImportRun.objects.get(pk=run.pk).processed >= total // 10,
+            300,
+            "a tenth of the records",
+            worker,
         )
         pool_pid = ImportRun.objects.get(pk=run.pk).worker_pid
         assert pool_pid and pool_pid != worker.proc.pid
@@ -125,7 +128,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_redelivered_job_finis
         )
         assert Nominal.objects.count() == 0 or _run_state(run.pk) == RunState.DONE
         processes.wait_until(
-            lambda: _run_state(run.pk) == RunState.DONE, 240, "the import to finish", worker
+            lambda: _run_state(run.pk) == RunState.DONE, 600, "the import to finish", worker
         )
         assert "WorkerLostError" in worker.log
     run.refresh_from_db()
