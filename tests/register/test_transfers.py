@@ -572,3 +572,16 @@ class QueryCountTests(TransferTestCase):
             response = self.client.get(url)
         self.assertContains(response, "waiting for their decision")
         self.assertEqual(len(without), len(with_banner))
+
+
+class NavigationTests(TransferTestCase):
+    def test_supervisors_find_transfers_in_the_navigation_and_on_home(self) -> None:
+        self.as_user(self.supervisor_b)
+        home = self.client.get(reverse("home"))
+        labels = {item["label"] for item in home.context["primary_navigation"]}
+        self.assertIn("Transfers", labels)
+        self.assertContains(home, "Records other agencies ask Agency B to take over")
+        self.as_user(self.officer_a)
+        home = self.client.get(reverse("home"))
+        labels = {item["label"] for item in home.context["primary_navigation"]}
+        self.assertNotIn("Transfers", labels)
