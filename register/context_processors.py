@@ -34,9 +34,6 @@ def primary_navigation(request: HttpRequest) -> list[dict[str, object]]:
     if user.has_role(Role.SUPERVISOR):  # type: ignore[union-attr]
         # Supervisors decide the transfers other agencies ask of theirs (register.views.transfers).
         items.append(("Transfers", "transfer-list"))
-    if user.has_role(Role.SUPERVISOR):  # type: ignore[union-attr]
-        # Supervisors decide the transfers other agencies ask of theirs (register.views.transfers).
-        items.append(("Transfers", "transfer-list"))
     if user.has_role(Role.AUDITOR, Role.NATIONAL_AUDITOR):  # type: ignore[union-attr]
         items.append(("Audit", "audit-log"))
     if user.has_role(Role.ADMINISTRATOR):  # type: ignore[union-attr]
