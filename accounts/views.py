@@ -39,6 +39,8 @@ def _account_from_uid(uidb64: str) -> StaffUser | None:
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError):
         return None
+    if not 0 < pk < 2**63:  # beyond a bigint the database would refuse the query itself
+        return None
     return StaffUser.objects.filter(pk=pk, is_api_client=False).first()
 
 

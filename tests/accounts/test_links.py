@@ -221,6 +221,7 @@ class InvitationTests(LinkTestCase):
             "/account/reset/OTk5OTk5/abc-123/",  # no account 999999
             f"/account/reset/{link_for(reset_tokens, self.officer_a, timezone.now(), 'account-reset').split('/')[3]}/abc-123/",
             "/account/reset/not-base64!/abc-123/",
+            "/account/reset/OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ/abc-123/",  # past a bigint
         ):
             response = self.client.get(path)
             self.assertEqual(response.status_code, 200)
