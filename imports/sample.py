@@ -56,9 +56,11 @@ def _address(rng: random.Random, kind: str, since: dt.date) -> dict[str, Any]:
     }
 
 
-def _conviction(rng: random.Random) -> dict[str, Any]:
+def _conviction(rng: random.Random, born: dt.date) -> dict[str, Any]:
     code, custodial = rng.choice(_OFFENCES)
-    convicted = _day(rng, 3650, 60)
+    # Convicted as an adult: 18 or over, within the last ten years.
+    adult_days = (BASE_DAY - born).days - 18 * 365 - 1
+    convicted = _day(rng, min(3650, adult_days), 60)
     row: dict[str, Any] = {
         "offence": code,
         "offence_date": (convicted - dt.timedelta(days=rng.randint(30, 200))).isoformat(),
@@ -131,7 +133,7 @@ def records(
     out = []
     for i in range(nominals):
         person = pick_person(rng)
-        born = BASE_DAY - dt.timedelta(days=rng.randint(18 * 365, 65 * 365))
+        born = BASE_DAY - dt.timedelta(days=rng.randint(19 * 365, 65 * 365))
         record: dict[str, Any] = {
             "external_ref": f"{prefix}{seed}-{i + 1:06d}",
             "family_name": person.family_name,
@@ -144,7 +146,7 @@ def records(
             "typologies": ["intimate_partner"] if rng.random() < 0.8 else ["stalking_ex_intimate"],
             "names": [],
             "addresses": [_address(rng, "main", _day(rng, 1500, 10))],
-            "convictions": [_conviction(rng) for _ in range(rng.randint(1, 3))],
+            "convictions": [_conviction(rng, born) for _ in range(rng.randint(1, 3))],
             "civil_orders": [_order(rng)] if rng.random() < 0.4 else [],
             "risk_assessments": [_risk(rng)] if rng.random() < 0.6 else [],
         }

@@ -300,7 +300,7 @@ def import_run_execute(*, run_id: uuid.UUID | str, progress: Progress | None = N
 def _say(progress: Progress | None, done: int, total: int, started: float) -> None:
     if progress:
         rate = done / max(time.monotonic() - started, 1e-9)
-        progress(f"Imported {done:,} of {total:,} records ({rate:,.0f} records a second)")
+        progress(f"Imported {done:,} of {total:,} records ({rate:,.1f} records a second)")
 
 
 class _Refused(Exception):

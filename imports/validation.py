@@ -68,7 +68,7 @@ def _domain_errors(
 
 
 def _check_item(
-    item: Item, ref: str, *, model_checks: bool
+    item: Item, ref: str, *, model_checks: bool, person: m.Nominal | None
 ) -> tuple[ValidItem | None, list[dict[str, Any]]]:
     spec = detail_kind(item.kind)
     serializer = detail_serializer(item.kind)(data=item.data)
@@ -91,6 +91,9 @@ def _check_item(
     if not model_checks:
         return ValidItem(item.kind, data), []
     detail = spec.model()
+    if person is not None:
+        # The unsaved person, so rules across the two (no offence before the age of 10) apply.
+        detail.nominal = person  # type: ignore[attr-defined]
     try:
         apply_detail(spec, detail, data)
         # Not the parent (not saved yet) nor the new row's own random id.
@@ -120,6 +123,7 @@ def check_record(
         )
     serializer = NominalInput(data={**record.data, "reason": _PLACEHOLDER_REASON})
     nominal_data: dict[str, Any] = {}
+    person: m.Nominal | None = None
     if serializer.is_valid():
         nominal_data = dict(serializer.validated_data)
         nominal_data.pop("reason", None)
@@ -128,13 +132,14 @@ def check_record(
             apply_nominal(candidate, nominal_data)
             if model_checks:
                 full_clean(candidate, exclude=["lead_agency", "id"])
+            person = candidate
         except DomainError as error:
             errors += _domain_errors(error, row=row, prefix="", ref=ref, default="record")
     else:
         errors += _serializer_errors(serializer.errors, row=row, prefix="", ref=ref)
     items: list[ValidItem] = []
     for item in record.items:
-        valid_item, item_errors = _check_item(item, ref, model_checks=model_checks)
+        valid_item, item_errors = _check_item(item, ref, model_checks=model_checks, person=person)
         errors += item_errors
         if valid_item is not None:
             items.append(valid_item)
