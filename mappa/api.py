@@ -94,11 +94,17 @@ def _choice(params: Any, name: str, choices: list[Any], cast: Any = str) -> Any:
     return value
 
 
-def _staff(username: str | None, field: str) -> StaffUser:
-    user = StaffUser.objects.filter(username=username or "", is_api_client=False).first()
+# One answer for a username nobody has and for staff the page's picker does not offer, so
+# the API does not tell who works where.
+MANAGER_NOT_OFFERED = "Choose a member of staff of the lead agency in a casework role"
+CHAIR_NOT_OFFERED = "Choose a member of staff of your agency in a casework role"
+
+
+def _staff(username: str | None, field: str, choices: Any, message: str) -> StaffUser:
+    user = choices.filter(username=username or "").first()
     if user is None:
-        raise serializers.ValidationError({field: ["No member of staff has that username"]})
-    return user
+        raise serializers.ValidationError({field: [message]})
+    return user  # type: ignore[no-any-return]
 
 
 def _nominal(request: StaffApiRequest, nominal_id: Any, action: str = "change") -> Nominal:
@@ -183,7 +189,12 @@ class CaseListApi(_List):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         nominal = _nominal(request, values.pop("nominal"))
-        manager = _staff(values.pop("responsible_manager"), "responsible_manager")
+        manager = _staff(
+            values.pop("responsible_manager"),
+            "responsible_manager",
+            selectors.manager_choices(nominal=nominal),
+            MANAGER_NOT_OFFERED,
+        )
         case = services.case_open(
             actor=request.user, nominal=nominal, responsible_manager=manager, **values
         )
@@ -379,7 +390,14 @@ class ReferralDecisionApi(APIView):
         services.referral_decide(
             actor=request.user,
             referral=referral,
-            responsible_manager=_staff(manager, "responsible_manager") if manager else None,
+            responsible_manager=_staff(
+                manager,
+                "responsible_manager",
+                selectors.manager_choices(nominal=referral.nominal),
+                MANAGER_NOT_OFFERED,
+            )
+            if manager
+            else None,
             **values,
         )
         referral = selectors.referral_get(user=request.user, referral_id=referral_id)
@@ -433,7 +451,12 @@ class MeetingListApi(_List):
             raise serializers.ValidationError({"cases": ["Give cases your agency may change"]})
         meeting = services.meeting_schedule(
             actor=request.user,
-            chair=_staff(values.pop("chair"), "chair"),
+            chair=_staff(
+                values.pop("chair"),
+                "chair",
+                selectors.staff_choices(user=request.user),
+                CHAIR_NOT_OFFERED,
+            ),
             attending_agencies=agencies,
             cases=cases,
             **values,

@@ -505,13 +505,19 @@ def _owning_vlos_victim(request: StaffApiRequest, victim_id: str) -> Victim:
     return victim
 
 
-def _staff(username: str | None, field: str) -> StaffUser | None:
+# One answer for a username nobody has and for one of staff the picker does not offer, so
+# the API does not tell who works where (the pages offer the same choices).
+GRANTEE_NOT_OFFERED = "Choose an active member of staff in a casework or victim liaison role"
+VLO_NOT_OFFERED = "Choose one of the victim liaison officers of the victim's agency"
+
+
+def _staff(username: str | None, field: str, choices: Any, message: str) -> StaffUser | None:
     if username is None:
         return None
-    user = StaffUser.objects.filter(username=username).first()
+    user = choices.filter(username=username).first()
     if user is None:
-        raise serializers.ValidationError({field: ["No member of staff has this username"]})
-    return user
+        raise serializers.ValidationError({field: [message]})
+    return user  # type: ignore[no-any-return]
 
 
 class GrantListApi(APIView):
@@ -542,7 +548,12 @@ class GrantListApi(APIView):
         victim = _owning_vlos_victim(request, victim_id)
         data = GrantInput(data=request.data)
         data.is_valid(raise_exception=True)
-        grantee = _staff(data.validated_data["grantee"], "grantee")
+        grantee = _staff(
+            data.validated_data["grantee"],
+            "grantee",
+            selectors.grantee_choices(victim=victim),
+            GRANTEE_NOT_OFFERED,
+        )
         assert grantee is not None  # noqa: S101 - a username is required by the serializer
         grant = services.grant_add(
             actor=request.user, victim=victim, grantee=grantee, reason=data.validated_data["reason"]
@@ -588,7 +599,12 @@ class AllocationApi(APIView):
         services.victim_allocate(
             actor=request.user,
             victim=victim,
-            vlo=_staff(data.validated_data["vlo"], "vlo"),
+            vlo=_staff(
+                data.validated_data["vlo"],
+                "vlo",
+                selectors.owning_vlos(victim=victim),
+                VLO_NOT_OFFERED,
+            ),
             reason=data.validated_data["reason"],
         )
         victim = Victim.objects.select_related("agency", "vlo", "contact_details").get(pk=victim.pk)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from mappa import services
+from mappa.api import MANAGER_NOT_OFFERED
 from mappa.models import (
     HomeVisit,
     LevelChange,
@@ -276,7 +277,7 @@ class ConventionTests(ApiTestCase):
                     "reason": "x",
                 },
                 {},
-                {"responsible_manager": ["No member of staff has that username"]},
+                {"responsible_manager": [MANAGER_NOT_OFFERED]},
             ),
             (
                 self.api.post,

@@ -27,11 +27,15 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from core.input import UNKNOWN_FIELD_MESSAGE
+from mappa.api import MANAGER_NOT_OFFERED
+from mappa.models import Referral, ReferralStatus
 from notifications import services as notification_services
 from notifications.models import DueItem, NotificationPeriod, PauseKind, Task
+from partners.models import DeliveryState, WebhookDelivery
+from partners.services import subscription_create
 from register import demo, services
 from register import models as m
-from register.models import ApiScope, Role
+from register.models import ApiScope, ReviewKind, Role
 from register.serializers import (
     CONVICTION_NOT_IN_SCOPE,
     OFFICER_NOT_IN_SCOPE,
@@ -40,6 +44,7 @@ from register.serializers import (
 )
 from register.services import api_client_create
 from register.services.nominals import SAFEGUARD_FIELD_MESSAGE
+from register.services.transfers import transfer_request
 from register.validators import (
     DATE_OF_BIRTH_AFTER_OFFENCE_MESSAGE,
     DATE_OF_BIRTH_FUTURE_MESSAGE,
@@ -177,6 +182,7 @@ class UnknownFieldsOnEveryWriteEndpoint(TestCase):
                 reason="Strict input test",
             ).pk
         )
+        cls.add_records_the_demo_lacks(nmp, smith)
         if cls.ids["grant_id"] is None:
             victim = Victim.objects.select_related("vlo").get(pk=str(cls.ids["victim_id"]))
             assert victim.vlo is not None  # the demo's victims have their VLO
@@ -189,7 +195,59 @@ class UnknownFieldsOnEveryWriteEndpoint(TestCase):
                 ).pk
             )
 
+    @classmethod
+    def add_records_the_demo_lacks(cls, nmp: m.Agency, smith: m.Nominal) -> None:
+        """A referral, a review, transfers both ways and a webhook subscription to address."""
+        referral = Referral.objects.filter(addressed_to=nmp, status=ReferralStatus.PENDING)
+        cls.ids["referral_id"] = str(referral.order_by("pk")[0].pk)
+        registration = smith.registrations.order_by("-decided_on")[0]
+        cls.ids["review_id"] = str(
+            services.registration_review_request(
+                actor=cls.user,
+                registration=registration,
+                kind=ReviewKind.REVIEW,
+                requested_on=timezone.localdate(),
+                requested_by="The person's solicitor",
+                grounds="Strict input test",
+            ).pk
+        )
+        southdale = m.StaffUser.objects.get(username="sup.sdp")
+        theirs = m.Nominal.objects.filter(lead_agency=southdale.agency).order_by("pk")[0]
+        cls.ids["transfer_id"] = str(
+            transfer_request(
+                actor=southdale, nominal=theirs, to_agency=nmp, new_area="Northmoor", reason="r"
+            ).pk
+        )
+        ours = m.Nominal.objects.filter(lead_agency=nmp).exclude(pk=smith.pk).order_by("pk")[0]
+        cls.ids["outgoing_transfer_id"] = str(
+            transfer_request(
+                actor=cls.user,
+                nominal=ours,
+                to_agency=southdale.agency,
+                new_area="Southdale",
+                reason="r",
+            ).pk
+        )
+        subscription = subscription_create(
+            actor=cls.partner.user,
+            client=cls.partner,
+            url="https://partner.example.org/hooks",
+            event_types=["*"],
+        ).subscription
+        cls.ids["subscription_id"] = str(subscription.pk)
+        cls.ids["delivery_id"] = str(
+            WebhookDelivery.objects.create(
+                subscription=subscription,
+                event_type="nominal.changed",
+                payload={},
+                state=DeliveryState.DEAD,
+            ).pk
+        )
+
     def url(self, path: str) -> str:
+        if path.endswith("/withdraw/"):  # the caller's own agency asked for this transfer
+            path = path.replace("{transfer_id}", str(self.ids["outgoing_transfer_id"]))
+
         def value(match: re.Match[str]) -> str:
             found = real_value(path, match[1], self.ids) or any_record_id(match[1])
             self.assertIsNotNone(found, f"No record for {{{match[1]}}} in {path}")
@@ -613,3 +671,44 @@ class NoExistenceOracle(RegisterTestCase):
             actor=self.officer_a, nominal=self.nominal, agency=self.agency_b, reason="MARAC"
         )
         self.assertContains(self.client.get(url), option)
+
+
+class NoExistenceOracleInMappa(RegisterTestCase):
+    """MAPPA's staff fields: a username nobody has and another agency's officer, one answer;
+    and a person the caller may not see answers as one who does not exist."""
+
+    coordinator: m.StaffUser
+    nominal: m.Nominal
+    theirs: m.Nominal
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.coordinator = factories.staff(cls.agency_a, Role.MAPPA_COORDINATOR, username="mappa.a")
+        cls.nominal = factories.nominal(cls.officer_a, family_name="Managed")
+        cls.theirs = factories.nominal(cls.officer_b, family_name="Theirs")
+
+    def open_case(self, **fields: Any) -> Any:
+        body = {
+            "nominal": str(self.nominal.pk),
+            "category": 2,
+            "level": 2,
+            "responsible_manager": "officer.a",
+            "start_date": timezone.localdate().isoformat(),
+            "reason": "Referral accepted",
+            **fields,
+        }
+        return api(self.coordinator).post("/api/v1/mappa/cases/", body, format="json")
+
+    def test_responsible_manager(self) -> None:
+        missing = self.open_case(responsible_manager="nobody.here")
+        theirs = self.open_case(responsible_manager="officer.b")
+        self.assertEqual(missing.status_code, 400)
+        self.assertEqual(missing.json(), {"responsible_manager": [MANAGER_NOT_OFFERED]})
+        self.assertEqual(theirs.content, missing.content)
+
+    def test_nominal(self) -> None:
+        missing = self.open_case(nominal=str(uuid.uuid4()))
+        theirs = self.open_case(nominal=str(self.theirs.pk))
+        self.assertEqual(missing.status_code, 400)
+        self.assertEqual(theirs.content, missing.content)
