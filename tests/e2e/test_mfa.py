@@ -94,6 +94,14 @@ def test_first_sign_in_enrols_the_app_and_shows_recovery_codes(page, live_server
     assert codes[0] not in page.content()
     page.goto(f"{live_server.url}/mfa/")
     assert axe_violations(page) == []
+    page.get_by_role("link", name="Get new codes").click()
+    expect(
+        page.get_by_role("heading", name="Are you sure you want new recovery codes?")
+    ).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Get new recovery codes").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    assert codes[0] not in page.content()  # the old codes were replaced
 
 
 def test_sign_in_with_the_app(page, live_server) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,8 @@ from tests.base import RegisterTestCase, login_verified
 
 SETUP_QUERIES = 12
 VERIFY_QUERIES = 9
+RECOVERY_QUERIES = 7
+STEP_UP_QUERIES = 8
 
 
 class SignInWithSecondFactor(RegisterTestCase):
@@ -171,3 +173,9 @@ class SignInWithSecondFactor(RegisterTestCase):
         services.recovery_codes_generate(user=self.officer_a)
         with self.assertNumQueries(VERIFY_QUERIES):
             self.assertEqual(self.client.get(reverse("mfa-verify")).status_code, 200)
+        with self.assertNumQueries(RECOVERY_QUERIES):
+            self.assertEqual(self.client.get(reverse("mfa-verify-recovery")).status_code, 200)
+        login_verified(self.client, self.officer_a)
+        self.client.get(reverse("mfa-step-up"))
+        with self.assertNumQueries(STEP_UP_QUERIES):
+            self.assertEqual(self.client.get(reverse("mfa-step-up")).status_code, 200)
