@@ -123,3 +123,35 @@ def test_an_inline_script_is_blocked_and_reported(watched, live_server) -> None:
     page.wait_for_function("window.__cspViolations.length > 0")
     assert page.evaluate("window.__ran === undefined")
     assert any("script-src" in v for v in page.evaluate("window.__cspViolations"))
+
+
+def test_api_client_pages_are_accessible_and_show_the_token_once(watched, live_server) -> None:  # type: ignore[no-untyped-def]
+    from tests.e2e.conftest import axe_violations
+
+    page, watch = watched
+    agency = factories.agency("CSQ")
+    factories.staff(agency, Role.ADMINISTRATOR, username="csq.admin")
+    factories.api_client(agency, name="Existing system")
+    base = live_server.url
+    sign_in(page, live_server, "csq.admin")
+    found = {}
+    watch.visit(page, f"{base}/api-clients/")
+    found["list"] = axe_violations(page)
+    page.get_by_role("link", name="Add an API client").click()
+    page.get_by_role("button", name="Create and show the token").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    found["form with errors"] = axe_violations(page)
+    page.get_by_label("Name of the partner system").fill("Prison system")
+    page.get_by_label("Offender manager").check()
+    page.get_by_label("Read the register (nominals and their details)").check()
+    page.get_by_label("Why does this system need access?").fill("Data sharing agreement")
+    page.get_by_role("button", name="Create and show the token").click()
+    expect(page.get_by_text("This is the only time the token is shown")).to_be_visible()
+    found["token"] = axe_violations(page)
+    token = page.get_by_label("Token").input_value()
+    assert "." in token
+    page.goto(f"{base}/api-clients/")
+    expect(page.locator("td", has_text="Prison system")).to_have_count(1)
+    assert token not in page.content()
+    assert found == {name: [] for name in found}
+    assert watch.events == []
