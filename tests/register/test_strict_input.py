@@ -28,7 +28,7 @@ from rest_framework.test import APIClient
 
 from core.input import UNKNOWN_FIELD_MESSAGE
 from mappa.api import MANAGER_NOT_OFFERED
-from mappa.models import Referral, ReferralStatus
+from mappa.models import PlanStatus, Referral, ReferralStatus, RiskManagementPlan
 from notifications import services as notification_services
 from notifications.models import NotificationPeriod, PauseKind, Task
 from notifications.selectors import casework_due_items
@@ -210,6 +210,9 @@ class UnknownFieldsOnEveryWriteEndpoint(TestCase):
         """A referral, a review, transfers both ways and a webhook subscription to address."""
         referral = Referral.objects.filter(addressed_to=nmp, status=ReferralStatus.PENDING)
         cls.ids["referral_id"] = str(referral.order_by("pk")[0].pk)
+        # A plan awaiting approval (demo ids are random: the first plan may be approved).
+        draft = RiskManagementPlan.objects.filter(status=PlanStatus.DRAFT).order_by("pk")
+        cls.ids["plan_id"] = str(draft[0].pk)
         registration = smith.registrations.order_by("-decided_on")[0]
         cls.ids["review_id"] = str(
             services.registration_review_request(
