@@ -282,9 +282,7 @@ OTP_TOTP_ISSUER = "DA Perpetrator Register"
 OTP_WEBAUTHN_RP_ID = os.environ.get("MFA_WEBAUTHN_RP_ID", "localhost")
 OTP_WEBAUTHN_RP_NAME = "DA and Stalking Perpetrator Register"
 OTP_WEBAUTHN_ALLOWED_ORIGINS = [
-    o
-    for o in os.environ.get("MFA_WEBAUTHN_ORIGINS", "http://localhost:8000").split(",")
-    if o
+    o for o in os.environ.get("MFA_WEBAUTHN_ORIGINS", "http://localhost:8000").split(",") if o
 ]
 OTP_WEBAUTHN_HELPER_CLASS = "mfa.webauthn.WebAuthnHelper"
 # A passkey is a second factor after the password, never a way to sign in without one.

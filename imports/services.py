@@ -133,7 +133,9 @@ def _check_all(
     existing = _existing_refs(run.source_system, (r.external_ref for r in parsed.records))
     every = _progress_every(len(parsed.records))
     for done, record in enumerate(parsed.records, start=1):
-        valid, errors = check_record(record, agency_id=run.agency_id, model_checks=model_checks)
+        valid, errors = check_record(
+            record, agency_id=run.agency_id, user=run.created_by, model_checks=model_checks
+        )
         ref = record.external_ref
         if ref and ref in seen:
             errors.append(row_error(record.row, "external_ref", f"Also on row {seen[ref]}", ref))

@@ -68,10 +68,12 @@ def _domain_errors(
 
 
 def _check_item(
-    item: Item, ref: str, *, model_checks: bool, person: m.Nominal | None
+    item: Item, ref: str, *, model_checks: bool, person: m.Nominal | None, user: m.StaffUser
 ) -> tuple[ValidItem | None, list[dict[str, Any]]]:
     spec = detail_kind(item.kind)
-    serializer = detail_serializer(item.kind)(data=item.data)
+    # The record does not exist yet: staff are named from those the runner's agency (its
+    # future lead) offers, as for a record created over the API.
+    serializer = detail_serializer(item.kind)(data=item.data, context={"user": user})
     if not serializer.is_valid():
         return None, _serializer_errors(
             serializer.errors, row=item.row, prefix=item.field_prefix, ref=ref
@@ -106,7 +108,7 @@ def _check_item(
 
 
 def check_record(
-    record: LegacyRecord, *, agency_id: int, model_checks: bool = True
+    record: LegacyRecord, *, agency_id: int, user: m.StaffUser, model_checks: bool = True
 ) -> tuple[ValidRecord | None, list[dict[str, Any]]]:
     """The record as the services will take it, or every error it has (row and field).
 
@@ -139,7 +141,9 @@ def check_record(
         errors += _serializer_errors(serializer.errors, row=row, prefix="", ref=ref)
     items: list[ValidItem] = []
     for item in record.items:
-        valid_item, item_errors = _check_item(item, ref, model_checks=model_checks, person=person)
+        valid_item, item_errors = _check_item(
+            item, ref, model_checks=model_checks, person=person, user=user
+        )
         errors += item_errors
         if valid_item is not None:
             items.append(valid_item)

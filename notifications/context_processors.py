@@ -13,6 +13,7 @@ def task_badge(request: HttpRequest) -> dict[str, object]:
     """A callable, not a number: the template calls it only where it draws the Tasks item
     (one COUNT per page, none for users without a task inbox)."""
     user = request.user
-    if not user.is_authenticated:
+    # DRF leaves no user on an anonymous API request (UNAUTHENTICATED_USER = None).
+    if user is None or not user.is_authenticated:
         return {}
     return {"task_unread_badge": partial(task_unread_count, user=user)}

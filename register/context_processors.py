@@ -18,7 +18,8 @@ def service(request: HttpRequest) -> dict[str, object]:
 def primary_navigation(request: HttpRequest) -> list[dict[str, object]]:
     """The sections this user's roles open. Each later app adds its section here."""
     user = request.user
-    if not user.is_authenticated:
+    # DRF leaves no user on an anonymous API request (UNAUTHENTICATED_USER = None).
+    if user is None or not user.is_authenticated:
         return []
     items: list[tuple[str, str]] = [("Home", "home")]
     casework = access.roles_allow(user, Nominal, "view")  # type: ignore[arg-type]
@@ -39,6 +40,8 @@ def primary_navigation(request: HttpRequest) -> list[dict[str, object]]:
     if user.has_role(Role.ADMINISTRATOR):  # type: ignore[union-attr]
         items.append(("Staff", "staff-list"))
         items.append(("API clients", "api-client-list"))
+        items.append(("Webhooks", "partners-subscription-list"))
+        items.append(("Imports", "import-list"))
         items.append(("Reference data", "reference-offences"))
     # Pages that belong to a section without living under its URL.
     also_under = {

@@ -97,39 +97,43 @@ def nominal_profile(*, user: StaffUser, nominal_id: uuid.UUID | str) -> Nominal:
     """The nominal with every section of the profile loaded: a fixed number of queries."""
     # A transfer waiting for a decision shows as a banner: read in the same query.
     waiting = m.NominalTransfer.objects.filter(nominal=OuterRef("pk"), state="requested")
-    queryset = Nominal.objects.select_related(
-        "lead_agency", "responsible_officer", "merged_into"
-    ).annotate(
-        pending_transfer_id=Subquery(waiting.values("pk")[:1]),
-        pending_transfer_to=Subquery(waiting.values("to_agency__name")[:1]),
-    ).prefetch_related(
-        "names",
-        "addresses",
-        "contact_details",
-        "vehicles",
-        "financial_accounts",
-        "identity_documents",
-        "photographs",
-        "household_members",
-        "incidents",
-        Prefetch("convictions", queryset=m.Conviction.objects.select_related("offence")),
-        Prefetch(
-            "civil_orders",
-            queryset=m.CivilOrder.objects.prefetch_related(
-                "conditions",
-                Prefetch(
-                    "breaches",
-                    queryset=m.OrderBreach.objects.select_related("conviction__offence"),
+    queryset = (
+        Nominal.objects.select_related("lead_agency", "responsible_officer", "merged_into")
+        .annotate(
+            pending_transfer_id=Subquery(waiting.values("pk")[:1]),
+            pending_transfer_to=Subquery(waiting.values("to_agency__name")[:1]),
+        )
+        .prefetch_related(
+            "names",
+            "addresses",
+            "contact_details",
+            "vehicles",
+            "financial_accounts",
+            "identity_documents",
+            "photographs",
+            "household_members",
+            "incidents",
+            Prefetch("convictions", queryset=m.Conviction.objects.select_related("offence")),
+            Prefetch(
+                "civil_orders",
+                queryset=m.CivilOrder.objects.prefetch_related(
+                    "conditions",
+                    Prefetch(
+                        "breaches",
+                        queryset=m.OrderBreach.objects.select_related("conviction__offence"),
+                    ),
                 ),
             ),
-        ),
-        Prefetch("risk_assessments", queryset=m.RiskAssessment.objects.select_related("assessor")),
-        Prefetch(
-            "registrations",
-            queryset=m.Registration.objects.select_related(
-                "criteria_set", "decided_by"
-            ).prefetch_related("reviews"),
-        ),
+            Prefetch(
+                "risk_assessments", queryset=m.RiskAssessment.objects.select_related("assessor")
+            ),
+            Prefetch(
+                "registrations",
+                queryset=m.Registration.objects.select_related(
+                    "criteria_set", "decided_by"
+                ).prefetch_related("reviews"),
+            ),
+        )
     )
     return access.get_for_user(queryset, user, nominal_id)
 

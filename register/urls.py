@@ -79,12 +79,8 @@ urlpatterns = [
     ),
     path("transfers/", transfers.transfer_list, name="transfer-list"),
     path("transfers/<str:transfer_id>/", transfers.transfer_detail, name="transfer-detail"),
-    path(
-        "transfers/<str:transfer_id>/accept/", transfers.transfer_accept, name="transfer-accept"
-    ),
-    path(
-        "transfers/<str:transfer_id>/reject/", transfers.transfer_reject, name="transfer-reject"
-    ),
+    path("transfers/<str:transfer_id>/accept/", transfers.transfer_accept, name="transfer-accept"),
+    path("transfers/<str:transfer_id>/reject/", transfers.transfer_reject, name="transfer-reject"),
     path(
         "transfers/<str:transfer_id>/withdraw/",
         transfers.transfer_withdraw,
@@ -98,9 +94,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit-log"),
     path("api-clients/", api_clients.api_client_list, name="api-client-list"),
     path("api-clients/new/", api_clients.api_client_create, name="api-client-create"),
-    path(
-        "api-clients/<int:client_id>/", api_clients.api_client_detail, name="api-client-detail"
-    ),
+    path("api-clients/<int:client_id>/", api_clients.api_client_detail, name="api-client-detail"),
     path(
         "api-clients/<int:client_id>/rotate/",
         api_clients.api_client_rotate,

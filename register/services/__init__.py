@@ -1,5 +1,12 @@
 """Every write to the register: keyword-only, atomic, each recording who acted and why."""
 
+from register.services.api_clients import (
+    api_client_create,
+    api_client_revoke,
+    api_client_rotate,
+    api_client_update,
+    hash_secret,
+)
 from register.services.common import full_clean, require_reason
 from register.services.details import (
     DETAIL_KINDS,
@@ -24,13 +31,6 @@ from register.services.registration import (
     registration_review_decide,
     registration_review_request,
     registration_serve_notice,
-)
-from register.services.api_clients import (
-    api_client_create,
-    api_client_revoke,
-    api_client_rotate,
-    api_client_update,
-    hash_secret,
 )
 from register.services.staff import (
     agency_create,

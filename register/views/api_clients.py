@@ -27,7 +27,9 @@ from register.views.common import _apply_domain_error, _require_role
 
 # What a partner system may act as: never an administrator or auditor of the agency.
 CLIENT_ROLES = [
-    (r.value, r.label) for r in Role if r not in (Role.ADMINISTRATOR, Role.AUDITOR, Role.SUPERVISOR)
+    (r.value, r.label)
+    for r in Role
+    if r not in (Role.ADMINISTRATOR, Role.AUDITOR, Role.NATIONAL_AUDITOR, Role.SUPERVISOR)
 ]
 
 
