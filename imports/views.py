@@ -104,7 +104,8 @@ def run_import(request: StaffRequest, run_id: str) -> HttpResponse:
     run = selectors.import_run_get(user=request.user, run_id=run_id)
     if not run.can_import and request.method == "GET":
         raise Http404
-    form = ConfirmForm(request.POST or None)
+    # A POST with the box unticked is empty, and an empty QueryDict is falsy: bind on the method.
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

@@ -62,7 +62,9 @@ def _raise_with_reason(data: serializers.Serializer[Any], request: StaffApiReque
     data.context[ALSO_VALIDATED_BY_OTHERS] = list(reason.fields)
     data_valid, reason_valid = data.is_valid(), reason.is_valid()
     if not (data_valid and reason_valid):
-        raise serializers.ValidationError({**dict(data.errors), **dict(reason.errors)})
+        # The record's serializer speaks last: it may refuse a field by name with its own
+        # message (`refused_fields`), which the reason's "Unknown field." must not hide.
+        raise serializers.ValidationError({**dict(reason.errors), **dict(data.errors)})
 
 
 class MeApi(APIView):

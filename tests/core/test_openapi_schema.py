@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, TestCase
+from django.urls import reverse
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
@@ -134,3 +135,12 @@ class OpenApiSchemaTests(SimpleTestCase):
                     self.assertNotIn("412", responses)
         # Every detail kind's PATCH and DELETE, the nominal's PATCH and more take If-Match.
         self.assertGreater(if_match_operations, 2 * len(DETAIL_KINDS))
+
+
+class ApiDocsPageTests(TestCase):
+    def test_the_docs_page_opens_for_someone_not_signed_in(self) -> None:
+        """The footer links every visitor here; DRF leaves an anonymous request no user at all
+        (UNAUTHENTICATED_USER = None), which the navigation once read and answered 500."""
+        response = self.client.get(reverse("api-docs"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "swagger-ui")
